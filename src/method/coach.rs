@@ -20,7 +20,7 @@ use super::lexicon::Cue;
 use super::report::{Finding, Handoff, Skill};
 use super::rules::Rule;
 use super::rung::{Lever, Rung};
-use super::text;
+use super::text::{self, Reading};
 use super::trust::TrustStatus;
 
 /// A step of the coach (R10–R14).
@@ -441,7 +441,7 @@ fn step1(words: &str) -> Recorded {
         ));
     } else {
         // Q9: non-blank items become candidate evidence, checked against R20.
-        for (cue, phrase) in text::scan(words).iter() {
+        for (cue, phrase) in text::scan_for(words, Reading::Evidence).iter() {
             if let Some(rule) = fake_rule(cue) {
                 findings.push(Finding::at(
                     rule,
@@ -497,7 +497,7 @@ fn step2(state: &State, answer: &Answer) -> Result<Recorded, Box<Refusal>> {
         };
         // Q10, Q34: planned work, opinion or a fake move is not concrete, whatever the
         // classification says.
-        let cues = text::scan(&answer.text);
+        let cues = text::scan_for(&answer.text, Reading::Evidence);
         let mut stricter = None;
         for (cue, phrase) in cues.iter() {
             let why = match cue {
@@ -561,7 +561,7 @@ fn step3(state: &State, answer: &Answer) -> Result<Recorded, Box<Refusal>> {
                 Rule::Q11,
             ));
         };
-        let after = text::scan(&answer.text).phrase(Cue::AfterPublic);
+        let after = text::scan_for(&answer.text, Reading::Evidence).phrase(Cue::AfterPublic);
         match (said, after) {
             (YesNo::Yes, Some(phrase)) => {
                 findings.push(Finding::at(
@@ -619,7 +619,7 @@ fn step4(state: &State, answer: &Answer) -> Result<(Lever, Vec<Finding>), Box<Re
     let bare = answer.text.trim().trim_matches(|c: char| "().:- ".contains(c));
     let mut chars = bare.chars();
     let letter = chars.next().filter(|_| chars.next().is_none()).and_then(Lever::from_letter);
-    let cues = text::scan(&answer.text);
+    let cues = text::scan_for(&answer.text, Reading::Barrier);
     let read: Vec<Lever> = [
         (Cue::BarrierKnowledge, Lever::Knowledge),
         (Cue::BarrierMandate, Lever::Mandate),

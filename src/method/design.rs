@@ -15,7 +15,7 @@ use super::lexicon::{self, Cue};
 use super::report::Finding;
 use super::rules::Rule;
 use super::rung::{Domain, Lever, Rung, TrustDimension};
-use super::text;
+use super::text::{self, Reading};
 
 /// Where the account should aim next (Q22).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -191,14 +191,14 @@ pub fn lever_move(lever: Lever, from: Rung) -> LeverMove {
         Lever::Knowledge => (
             format!(
                 "put a named person inside the customer's business to learn what the climb \
-                     needs ({need})"
+                     needs — for this climb: {need}"
             ),
             None,
         ),
         Lever::Mandate => (
             format!(
                 "put the move in a form the customer invites and co-owns, such as an agreed \
-                     review of their data or a jointly chartered initiative ({need})"
+                     review of their data or a jointly chartered initiative — for this climb: {need}"
             ),
             Some(TrustDimension::Integrity),
         ),
@@ -206,7 +206,7 @@ pub fn lever_move(lever: Lever, from: Rung) -> LeverMove {
             format!(
                 "change who and where you engage: reach an owner above procurement or IT \
                      operations, or get into the customer's own planning forum or data; never more \
-                     meetings ({need})"
+                     meetings — for this climb: {need}"
             ),
             Some(TrustDimension::Benevolence),
         ),
@@ -288,7 +288,7 @@ pub fn owner_is_named(owner: &str) -> bool {
 
 /// Whether a move is relational (Q24, R25, R21e), with what showed it.
 pub fn relational(action: &str, kind: MoveKind) -> (bool, Vec<Finding>) {
-    let cues = text::scan(action);
+    let cues = text::scan_for(action, Reading::Plan);
     let mut findings = Vec::new();
     if let Some(phrase) = cues.phrase(Cue::Social) {
         findings.push(Finding::at(
@@ -349,7 +349,7 @@ pub fn check_move(plan: &PlanInput, date: NaiveDate, failing: &[TrustDimension])
         ));
     }
 
-    let evidence_cues = text::scan(&plan.success_evidence);
+    let evidence_cues = text::scan_for(&plan.success_evidence, Reading::Plan);
     let feeling = evidence_cues.phrase(Cue::VagueEvidence).or(evidence_cues.phrase(Cue::Opinion));
     let evidence_observable = !text::is_blank(&plan.success_evidence)
         && feeling.is_none()
@@ -414,7 +414,7 @@ pub fn check_move(plan: &PlanInput, date: NaiveDate, failing: &[TrustDimension])
 /// built on a stock phrase ("launch a joint initiative"), are not specific.
 pub fn action_is_specific(action: &str) -> bool {
     let words = text::word_count(action);
-    let stock = text::scan(action).has(Cue::VagueAction);
+    let stock = text::scan_for(action, Reading::Plan).has(Cue::VagueAction);
     !text::is_blank(action) && words >= 5 && !(stock && words < 10)
 }
 
@@ -466,7 +466,7 @@ mod tests {
     fn q12_levers_select_different_moves_on_the_same_transition() {
         let moves: Vec<_> =
             [Lever::Knowledge, Lever::Mandate, Lever::Access].map(|l| lever_move(l, r(2))).into();
-        assert!(moves.iter().all(|m| m.text.contains("learn the customer's business")));
+        assert!(moves.iter().all(|m| m.text.contains("learn the customer's business from")));
         assert_ne!(moves[0].text, moves[1].text);
         assert_eq!(moves[1].trust_dependency, Some(TrustDimension::Integrity));
         assert_eq!(moves[2].trust_dependency, Some(TrustDimension::Benevolence));

@@ -17,7 +17,7 @@ use super::lexicon::{self, Cue};
 use super::report::Finding;
 use super::rules::Rule;
 use super::rung::{Dimension, Rung};
-use super::text;
+use super::text::{self, Reading};
 
 /// One piece of evidence, classified by the assistant, in the user's own words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -119,6 +119,19 @@ pub struct ProprietaryAsset {
     pub why_unique: String,
 }
 
+/// A rationalization the team observed in real use, an `[O]` entry of the skill's table
+/// (R36): wording that, wherever it appears in an item, holds the item at `tag` at most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rationalization {
+    /// The wording, as the team heard it ("they invited us to the offsite").
+    pub phrase: String,
+    /// The highest rung an item with that wording can count for.
+    pub tag: Rung,
+    /// What it really evidences, in the skill table's "Reality" column.
+    pub reality: String,
+}
+
 /// How one evidence item was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ItemVerdict {
@@ -135,6 +148,8 @@ pub struct ItemVerdict {
     pub classified_rung: Option<Rung>,
     /// The rung it counts for after the text check; `None` when it is not counted.
     pub tag: Option<Rung>,
+    /// The rule that fixed the tag: the catalogue's, or the one whose wording lowered it.
+    pub rule: Rule,
     /// Whether someone outside the team could check it (Q15).
     pub observable: bool,
     /// Whether it falls within the 90 days ending on the card date (Q14).
@@ -256,6 +271,8 @@ pub struct DiagnoseFacts<'a> {
     pub asset: Option<&'a ProprietaryAsset>,
     /// The rung the team claims.
     pub claimed: Option<Rung>,
+    /// The team's observed rationalizations (R36).
+    pub rationalizations: &'a [Rationalization],
 }
 
 /// The wording of each fake move, with its R20 rule and value (Q16).
@@ -277,6 +294,22 @@ pub(crate) fn check_evidence(check: &mut Checker, evidence: &[EvidenceItem]) {
         check.opt_text(|| format!("evidence[{i}].who"), item.who.as_deref());
         check.opt_text(|| format!("evidence[{i}].what"), item.what.as_deref());
         check.opt_text(|| format!("evidence[{i}].source"), item.source.as_deref());
+    }
+}
+
+pub(crate) fn check_rationalizations(check: &mut Checker, list: &[Rationalization]) {
+    check.count("rationalizations", list.len(), check.limits().evidence_items, "rationalizations");
+    for (i, r) in list.iter().enumerate() {
+        check.text(|| format!("rationalizations[{i}].phrase"), &r.phrase);
+        check.text(|| format!("rationalizations[{i}].reality"), &r.reality);
+        if text::word_count(&r.phrase) < 2 && r.phrase.chars().count() < 4 {
+            check.refuse(
+                format!("rationalizations[{i}].phrase"),
+                format!("{:?} is too short to match only what the team meant", r.phrase),
+                "a phrase of two words or more",
+                Rule::R36,
+            );
+        }
     }
 }
 
@@ -303,8 +336,12 @@ pub(crate) fn check_owner_and_asset(
 
 /// Runs Diagnose over facts that passed the input checks.
 pub fn diagnose(facts: &DiagnoseFacts<'_>) -> Diagnose {
-    let items: Vec<ItemVerdict> =
-        facts.evidence.iter().enumerate().map(|(i, item)| read_item(i, item, facts.date)).collect();
+    let items: Vec<ItemVerdict> = facts
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, item)| read_item(i, item, facts.date, facts.rationalizations))
+        .collect();
     let mut findings = Vec::new();
 
     // Q18: a passing stop-rule answer is one more pool item, tagged 3, unless it repeats one.
@@ -390,13 +427,18 @@ pub fn evidenced_rung(tags: &[Rung]) -> Option<Rung> {
     Rung::ALL.iter().rev().copied().find(|n| tags.iter().filter(|t| *t >= n).count() >= 3)
 }
 
-fn read_item(index: usize, item: &EvidenceItem, date: NaiveDate) -> ItemVerdict {
+fn read_item(
+    index: usize,
+    item: &EvidenceItem,
+    date: NaiveDate,
+    observed: &[Rationalization],
+) -> ItemVerdict {
     let spec = item.observation.spec();
     let field = |name: &str| format!("evidence[{index}].{name}");
     let mut findings = Vec::new();
-    let mut cues = text::scan(&item.text);
+    let mut cues = text::scan_for(&item.text, Reading::Evidence);
     if let Some(what) = &item.what {
-        cues.extend(text::scan(what));
+        cues.extend(text::scan_for(what, Reading::Evidence));
     }
 
     // Q15: observable means an event someone outside the team could check: who did what.
@@ -445,12 +487,14 @@ fn read_item(index: usize, item: &EvidenceItem, date: NaiveDate) -> ItemVerdict 
 
     // Q16, Q34: the item's own words can lower its tag, never raise it.
     let mut tag = spec.rung;
+    let mut rule_of_tag = spec.rule;
     for (cue, rule, value) in FAKE_CUES {
         let Some(phrase) = cues.phrase(cue) else { continue };
         if item.observation.fake_move() == Some(rule) || tag.is_none_or(|t| t <= value) {
             continue;
         }
         tag = Some(value);
+        rule_of_tag = rule;
         findings.push(Finding::at(
             rule,
             field("text"),
@@ -462,10 +506,28 @@ fn read_item(index: usize, item: &EvidenceItem, date: NaiveDate) -> ItemVerdict 
             ),
         ));
     }
+    // R36: the team's own observed rationalizations hold an item down like the designed ones.
+    for r in observed {
+        let said = text::contains_phrase(&item.text, &r.phrase)
+            || item.what.as_deref().is_some_and(|w| text::contains_phrase(w, &r.phrase));
+        if said && tag.is_some_and(|t| t > r.tag) {
+            tag = Some(r.tag);
+            rule_of_tag = Rule::R36;
+            findings.push(Finding::at(
+                Rule::R36,
+                field("text"),
+                format!(
+                    "matches the team's observed rationalization \"{}\": {} (tagged Rung {})",
+                    r.phrase, r.reality, r.tag
+                ),
+            ));
+        }
+    }
     if let Some(phrase) = cues.phrase(Cue::AfterPublic)
         && tag.is_some_and(|t| t > Rung::TWO)
     {
         tag = Some(Rung::TWO);
+        rule_of_tag = Rule::R21c;
         findings.push(Finding::at(
             Rule::R21c,
             field("text"),
@@ -479,6 +541,7 @@ fn read_item(index: usize, item: &EvidenceItem, date: NaiveDate) -> ItemVerdict 
         && item.observation != Observation::TicketsAndInvoicesOnly
     {
         tag = tag.map(|t| t.min(Rung::ONE));
+        rule_of_tag = Rule::R21b;
         findings.push(Finding::at(
             Rule::R21b,
             field("text"),
@@ -504,6 +567,7 @@ fn read_item(index: usize, item: &EvidenceItem, date: NaiveDate) -> ItemVerdict 
         dimension: spec.dimension,
         classified_rung: spec.rung,
         tag: tag.filter(|_| observable),
+        rule: rule_of_tag,
         observable,
         in_quarter: item.when.is_some_and(|w| w.within(date, QUARTER_DAYS)),
         findings,
@@ -546,9 +610,9 @@ fn judge_stop_rule(
         if blank(&answer.action_taken) {
             fail("action_taken", "nothing the vendor actually did is named".to_owned());
         }
-        let mut cues = text::scan(&answer.text);
+        let mut cues = text::scan_for(&answer.text, Reading::Evidence);
         if let Some(done) = &answer.action_taken {
-            cues.extend(text::scan(done));
+            cues.extend(text::scan_for(done, Reading::Evidence));
         }
         if let Some(phrase) = cues.phrase(Cue::Planned) {
             fail("action_taken", format!("it is planned, not done (\"{phrase}\")"));
@@ -600,8 +664,8 @@ fn repeats_item(answer: &StopRuleAnswer, evidence: &[EvidenceItem]) -> bool {
         .same_as
         .as_deref()
         .is_some_and(|id| evidence.iter().any(|e| e.id.as_deref() == Some(id)));
-    let same_text = text::fold(&answer.text);
-    by_id || evidence.iter().any(|e| text::fold(&e.text) == same_text)
+    let folded = text::fold(&answer.text);
+    by_id || evidence.iter().any(|e| text::same_as_folded(&e.text, &folded))
 }
 
 fn owner_role(owner: Option<&RelationshipOwner>) -> (OwnerRole, Vec<Finding>) {
@@ -620,7 +684,8 @@ fn owner_role(owner: Option<&RelationshipOwner>) -> (OwnerRole, Vec<Finding>) {
 
     // Q20, Q34: a title that names procurement or IT operations holds the ceiling, whatever
     // the classification says.
-    let cues = owner.title.as_deref().map(text::scan).unwrap_or_default();
+    let cues =
+        owner.title.as_deref().map(|t| text::scan_for(t, Reading::Title)).unwrap_or_default();
     let from_title = if cues.has(Cue::Procurement) {
         Some((OwnerRole::Procurement, Cue::Procurement))
     } else if cues.has(Cue::ItOperations) {

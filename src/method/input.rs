@@ -106,7 +106,9 @@ impl Checker {
     /// control or bidirectional-override characters, which could hide words from the person
     /// reading the card.
     pub(crate) fn text(&mut self, field: impl Fn() -> String, text: &str) {
-        let chars = text.chars().count();
+        // A text no longer in bytes than the limit in characters is within it: count only
+        // when the bytes say it might not be.
+        let chars = if text.len() <= self.limits.text_chars { 0 } else { text.chars().count() };
         if chars > self.limits.text_chars {
             let accepted = format!("at most {} characters", self.limits.text_chars);
             self.refuse(
@@ -116,7 +118,9 @@ impl Checker {
                 Rule::Q34,
             );
         }
-        if let Some(bad) = text.chars().find(|c| is_hidden(*c)) {
+        // One branch-free pass over the bytes, then the character check only where needed.
+        let suspect = text.bytes().fold(false, |any, b| any | !(0x20..0x7F).contains(&b));
+        if suspect && let Some(bad) = text.chars().find(|c| is_hidden(*c)) {
             self.refuse(
                 field(),
                 format!("contains the invisible control character U+{:04X}", bad as u32),

@@ -58,6 +58,37 @@ pub enum Cue {
     BarrierAccess,
 }
 
+impl Cue {
+    /// How many cues there are.
+    pub const COUNT: usize = Cue::ALL.len();
+
+    /// Every cue, in declaration order.
+    pub const ALL: [Cue; 22] = [
+        Cue::FakeAccessibility,
+        Cue::FakeTenure,
+        Cue::FakeSatisfaction,
+        Cue::FakeGenericContent,
+        Cue::FakeDiscount,
+        Cue::FakeCaseStudy,
+        Cue::FakeVerbalLoyalty,
+        Cue::Opinion,
+        Cue::AfterPublic,
+        Cue::TicketsOnly,
+        Cue::Social,
+        Cue::Relational,
+        Cue::Operational,
+        Cue::Planned,
+        Cue::VagueAction,
+        Cue::VagueEvidence,
+        Cue::Procurement,
+        Cue::ItOperations,
+        Cue::Executive,
+        Cue::BarrierKnowledge,
+        Cue::BarrierMandate,
+        Cue::BarrierAccess,
+    ];
+}
+
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -67,7 +98,15 @@ use Cue::*;
 #[derive(Debug)]
 pub struct WordList {
     words: &'static [&'static str],
-    folded: OnceLock<HashSet<String>>,
+    folded: OnceLock<Folded>,
+}
+
+#[derive(Debug)]
+struct Folded {
+    set: HashSet<String>,
+    /// The first characters of the folded entries: a text starting with any other cannot be
+    /// on the list, which spares folding it.
+    firsts: Vec<char>,
 }
 
 impl WordList {
@@ -75,11 +114,25 @@ impl WordList {
         WordList { words, folded: OnceLock::new() }
     }
 
+    fn folded(&self) -> &Folded {
+        self.folded.get_or_init(|| {
+            let set: HashSet<String> = self.words.iter().map(|w| super::text::bare(w)).collect();
+            let mut firsts: Vec<char> = set.iter().filter_map(|w| w.chars().next()).collect();
+            firsts.sort_unstable();
+            firsts.dedup();
+            Folded { set, firsts }
+        })
+    }
+
     /// Whether `bare`, a text already folded by `text::bare`, is on the list.
     pub(crate) fn contains(&self, bare: &str) -> bool {
-        self.folded
-            .get_or_init(|| self.words.iter().map(|w| super::text::bare(w)).collect())
-            .contains(bare)
+        self.folded().set.contains(bare)
+    }
+
+    /// Whether a text whose first letter or digit, lower-cased, is `first` could be on the
+    /// list at all.
+    pub(crate) fn may_start_with(&self, first: char) -> bool {
+        self.folded().firsts.binary_search(&first).is_ok()
     }
 
     /// The entries as written.

@@ -15,8 +15,8 @@ use super::design::{
     self, LeverMove, PackMove, PlanInput, PlanVerdict, Requirement, Target, TargetVerdict,
 };
 use super::evidence::{
-    self, Diagnose, DiagnoseFacts, EvidenceItem, OwnerRole, ProprietaryAsset, RelationshipOwner,
-    Standing, StopRuleAnswer,
+    self, Diagnose, DiagnoseFacts, EvidenceItem, OwnerRole, ProprietaryAsset, Rationalization,
+    RelationshipOwner, Standing, StopRuleAnswer,
 };
 use super::input::{Checker, InputErrors, Limits};
 use super::report::{Finding, Handoff, Skill};
@@ -86,6 +86,10 @@ pub struct DiagnoseInput {
     /// The proposed rung-up move, if any (R27).
     #[serde(default)]
     pub plan: Option<PlanInput>,
+    /// The team's observed rationalizations, `[O]` entries applied like the designed fake moves
+    /// (R36).
+    #[serde(default)]
+    pub rationalizations: Vec<Rationalization>,
 }
 
 /// Whether the Process ran.
@@ -167,6 +171,7 @@ pub fn validate(input: &DiagnoseInput, limits: Limits) -> Result<(), InputErrors
     check.text(|| "account.owner".into(), &input.account.owner);
     activation::check_facts(&mut check, &activation_facts(&input.account), "account.");
     evidence::check_evidence(&mut check, &input.evidence);
+    evidence::check_rationalizations(&mut check, &input.rationalizations);
     if let Some(answer) = &input.stop_rule {
         evidence::check_stop_rule(&mut check, answer);
     }
@@ -230,6 +235,7 @@ pub fn diagnose(input: &DiagnoseInput, limits: Limits) -> Result<Diagnosis, Inpu
         owner: input.account.relationship_owner.as_ref(),
         asset: input.proprietary_asset.as_ref(),
         claimed: input.account.claimed_rung,
+        rationalizations: &input.rationalizations,
     });
     let audit =
         trust::audit(input.date, &input.trust, input.overall_trust_score.as_deref(), "trust");
@@ -533,7 +539,7 @@ fn card(
         .evidence
         .iter()
         .zip(&found.items)
-        .filter_map(|(item, v)| v.tag.map(|t| (item, t, item.observation.spec().rule)))
+        .filter_map(|(item, v)| v.tag.map(|t| (item, t, v.rule)))
         .collect();
     ranked.sort_by(|a, b| {
         b.1.cmp(&a.1).then_with(|| {

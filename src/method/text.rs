@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::lexicon::{self, Cue};
 
@@ -16,40 +16,44 @@ use super::lexicon::{self, Cue};
 ///
 /// Digits become `#` so that a phrase such as "vendor for # years" matches any number of years.
 pub fn fold(text: &str) -> String {
+    fold_with(text, false)
+}
+
+/// The folded text with every character that is not a letter, a digit marker or a space turned
+/// into a space, for comparing a whole answer against a word list ("N/A" and "n.a." alike).
+pub(crate) fn bare(text: &str) -> String {
+    fold_with(text, true)
+}
+
+fn fold_with(text: &str, bare: bool) -> String {
+    if text.is_ascii() {
+        return fold_ascii(text.as_bytes(), bare);
+    }
     let mut out = String::with_capacity(text.len());
-    let mut in_digits = false;
-    let mut in_space = true;
+    let mut state = FoldState::default();
     for c in text.chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('#');
-            }
-            in_digits = true;
-            in_space = false;
+        if c.is_ascii() {
+            state.push(&mut out, c, bare);
             continue;
         }
-        in_digits = false;
-        if c.is_whitespace() || c.is_control() {
-            if !in_space {
-                out.push(' ');
-            }
-            in_space = true;
-            continue;
-        }
-        in_space = false;
         for lower in c.to_lowercase() {
-            match lower {
-                '’' | '‘' | '`' | '´' => out.push('\''),
-                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => out.push('a'),
-                'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-                'í' | 'ì' | 'î' | 'ï' => out.push('i'),
-                'ó' | 'ò' | 'ô' | 'ö' | 'õ' => out.push('o'),
-                'ú' | 'ù' | 'û' | 'ü' => out.push('u'),
-                'ç' => out.push('c'),
-                'ñ' => out.push('n'),
-                'ß' => out.push_str("ss"),
-                other => out.push(other),
-            }
+            let plain = match lower {
+                '’' | '‘' | '´' => '\'',
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                'ñ' => 'n',
+                'ß' => {
+                    state.push(&mut out, 's', bare);
+                    's'
+                }
+                other if other.is_whitespace() || other.is_control() => ' ',
+                other => other,
+            };
+            state.push(&mut out, plain, bare);
         }
     }
     if out.ends_with(' ') {
@@ -58,23 +62,105 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// The folded text with every character that is not a letter, a digit marker or a space
-/// removed, for comparing a whole answer against a word list ("N/A" and "n.a." alike).
-pub(crate) fn bare(text: &str) -> String {
-    let folded = fold(text);
-    let kept: String =
-        folded.chars().map(|c| if c.is_alphanumeric() || c == '#' { c } else { ' ' }).collect();
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Where the fold stands between two characters: inside a run of digits or of spaces.
+#[derive(Default)]
+struct FoldState {
+    digits: bool,
+    space: bool,
 }
+
+impl FoldState {
+    fn push(&mut self, out: &mut String, c: char, bare: bool) {
+        let c = match c {
+            '`' => '\'',
+            c if c.is_ascii_uppercase() => c.to_ascii_lowercase(),
+            c => c,
+        };
+        if c.is_ascii_digit() {
+            if !self.digits {
+                out.push('#');
+            }
+            self.digits = true;
+            self.space = false;
+            return;
+        }
+        self.digits = false;
+        let blank = c.is_whitespace() || c.is_control() || (bare && !c.is_alphanumeric());
+        if blank {
+            if !self.space && !out.is_empty() {
+                out.push(' ');
+            }
+            self.space = true;
+            return;
+        }
+        self.space = false;
+        out.push(c);
+    }
+}
+
+/// What [`fold_ascii`] does with each byte: emit it (lower-cased), start or continue a digit
+/// run, or start or continue a space run. One table lookup per byte keeps the loop short.
+const ASCII_KEEP: u8 = 0;
+const ASCII_DIGIT: u8 = 1;
+const ASCII_SPACE: u8 = 2;
+
+const fn ascii_classes(bare: bool) -> [u8; 128] {
+    let mut table = [ASCII_KEEP; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() {
+            ASCII_DIGIT
+        } else if c.is_ascii_whitespace()
+            || c.is_ascii_control()
+            || (bare && !c.is_ascii_alphanumeric())
+        {
+            ASCII_SPACE
+        } else {
+            ASCII_KEEP
+        };
+        b += 1;
+    }
+    table
+}
+
+static FOLD_CLASSES: [u8; 128] = ascii_classes(false);
+static BARE_CLASSES: [u8; 128] = ascii_classes(true);
+
+/// [`fold_with`] for ASCII text, byte by byte: most text is ASCII, and this path does no
+/// character decoding.
+fn fold_ascii(text: &[u8], bare: bool) -> String {
+    let classes = if bare { &BARE_CLASSES } else { &FOLD_CLASSES };
+    let mut out = Vec::with_capacity(text.len());
+    let mut last = ASCII_SPACE;
+    for &b in text {
+        let class = classes[usize::from(b & 0x7F)];
+        if class == ASCII_KEEP {
+            out.push(if b == b'`' { b'\'' } else { b.to_ascii_lowercase() });
+        } else if class != last {
+            out.push(if class == ASCII_DIGIT { b'#' } else { b' ' });
+        }
+        last = class;
+    }
+    if out.last() == Some(&b' ') {
+        out.pop();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Longer than any entry of the nil list, folded or not: such a text is not a nil answer.
+const NIL_MAX_BYTES: usize = 40;
 
 /// Whether a text carries no answer: empty, white space, punctuation or emoji only, or an
 /// explicit nil answer such as "none", "n/a", "nada" or "なし" (Q8, Q34).
 pub fn is_blank(text: &str) -> bool {
-    // No nil answer is long, and most texts are not blank: skip the folding for them.
-    if !text.chars().any(char::is_alphanumeric) {
-        return true;
-    }
-    if text.len() > 64 {
+    // Most texts are not blank, and no nil answer is long or starts with just any letter:
+    // fold only the few texts that could be one.
+    let Some(first) = text.chars().find(|c| c.is_alphanumeric()) else { return true };
+    let first = if first.is_ascii_digit() { '#' } else { first.to_ascii_lowercase() };
+    if text.len() > NIL_MAX_BYTES
+        || (first.is_ascii() && !lexicon::NIL_ANSWERS.may_start_with(first))
+    {
         return false;
     }
     lexicon::NIL_ANSWERS.contains(&bare(text))
@@ -91,6 +177,13 @@ pub fn is_one_of(text: &str, list: &lexicon::WordList) -> bool {
     list.contains(&bare) || list.contains(stripped)
 }
 
+/// Whether `text` is the same as `folded` (a text already folded) once folded itself, without
+/// folding texts whose lengths already tell them apart.
+pub fn same_as_folded(text: &str, folded: &str) -> bool {
+    text.len().abs_diff(folded.len()) <= text.len().max(folded.len()) / 8 + 2
+        && fold(text) == folded
+}
+
 /// The number of words in a text, counting each CJK character as a word, since those scripts
 /// do not separate words with spaces.
 pub fn word_count(text: &str) -> usize {
@@ -103,76 +196,233 @@ pub fn word_count(text: &str) -> usize {
         .sum()
 }
 
-/// The cues found in one text, each with the first phrase that matched it.
+/// The cues found in one text, each with the first phrase that matched it. A fixed slot per
+/// cue: scanning allocates nothing, and iteration comes out in lexicon order.
 #[derive(Debug, Clone, Default)]
 pub struct Cues {
-    found: Vec<(Cue, &'static str)>,
+    found: [Option<&'static str>; Cue::COUNT],
 }
 
 impl Cues {
     /// Whether the text matched `cue`.
     pub fn has(&self, cue: Cue) -> bool {
-        self.found.iter().any(|(c, _)| *c == cue)
+        self.found[cue as usize].is_some()
     }
 
     /// The phrase that matched `cue`, if any.
     pub fn phrase(&self, cue: Cue) -> Option<&'static str> {
-        self.found.iter().find(|(c, _)| *c == cue).map(|(_, p)| *p)
+        self.found[cue as usize]
     }
 
     /// Adds the cues of `other` that this text did not have: the cues of two fields read as
     /// one text.
     pub fn extend(&mut self, other: Cues) {
-        for (cue, phrase) in other.found {
-            if !self.has(cue) {
-                self.found.push((cue, phrase));
+        for (slot, theirs) in self.found.iter_mut().zip(other.found) {
+            if slot.is_none() {
+                *slot = theirs;
             }
         }
-        self.found.sort_by_key(|(cue, _)| *cue);
     }
 
     /// Every cue found, in lexicon order, each once.
     pub fn iter(&self) -> impl Iterator<Item = (Cue, &'static str)> + '_ {
-        self.found.iter().copied()
+        Cue::ALL.iter().filter_map(|&cue| self.phrase(cue).map(|p| (cue, p)))
+    }
+
+    fn record(&mut self, cue: Cue, phrase: &'static str) {
+        self.found[cue as usize].get_or_insert(phrase);
     }
 }
 
-struct Matcher {
-    automaton: AhoCorasick,
-    entries: Vec<(Cue, &'static str, String)>,
+/// What a text is read for. Each reading has its own automaton over only the cues it needs:
+/// a smaller automaton scans faster, and every call scans every text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Evidence and answers: fake moves, opinion, plans not done, red flags (Q15, Q16, R21).
+    Evidence,
+    /// Opinion only: trust observations (Q26).
+    Opinion,
+    /// A proposed move: relational, social, operational and vague wording (Q24, Q25).
+    Plan,
+    /// A relationship owner's title (Q20).
+    Title,
+    /// A step-4 answer (Q12).
+    Barrier,
+    /// Every cue the lexicon has.
+    All,
 }
 
-static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
-    let entries: Vec<_> =
-        lexicon::PHRASES.iter().map(|&(cue, phrase)| (cue, phrase, fold(phrase))).collect();
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(entries.iter().map(|(_, _, folded)| folded.trim_end_matches('*')))
-        .expect("the lexicon's phrases are plain strings, well under the automaton's limits");
-    Matcher { automaton, entries }
-});
+impl Reading {
+    fn wants(self, cue: Cue) -> bool {
+        use Cue::*;
+        match self {
+            Reading::Evidence => matches!(
+                cue,
+                FakeAccessibility
+                    | FakeTenure
+                    | FakeSatisfaction
+                    | FakeGenericContent
+                    | FakeDiscount
+                    | FakeCaseStudy
+                    | FakeVerbalLoyalty
+                    | Opinion
+                    | AfterPublic
+                    | TicketsOnly
+                    | Planned
+            ),
+            Reading::Opinion => cue == Opinion,
+            Reading::Plan => {
+                matches!(
+                    cue,
+                    Social | Relational | Operational | VagueAction | VagueEvidence | Opinion
+                )
+            }
+            Reading::Title => matches!(cue, Procurement | ItOperations | Executive),
+            Reading::Barrier => matches!(cue, BarrierKnowledge | BarrierMandate | BarrierAccess),
+            Reading::All => true,
+        }
+    }
+}
 
-/// Finds every lexicon cue in `text`.
+/// One reading's automata: one over the phrases that fold to ASCII (every Latin-script
+/// phrase), and a small NFA over the CJK phrases, run only on text that has non-ASCII bytes.
+///
+/// The split keeps the ASCII automaton's alphabet to a few dozen byte classes, which matters
+/// most for the DFA the hot readings use: CJK phrases would multiply its size.
+struct Matcher {
+    ascii: Part,
+    cjk: Part,
+}
+
+struct Part {
+    automaton: AhoCorasick,
+    entries: Vec<(Cue, &'static str, bool)>,
+}
+
+impl Part {
+    fn new(phrases: Vec<(Cue, &'static str, String)>, kind: AhoCorasickKind) -> Part {
+        let automaton = AhoCorasick::builder()
+            .kind(Some(kind))
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(phrases.iter().map(|(_, _, folded)| folded.trim_end_matches('*')))
+            .expect("the lexicon's phrases are plain strings, well under the automaton's limits");
+        let entries = phrases
+            .into_iter()
+            .map(|(cue, phrase, folded)| (cue, phrase, folded.ends_with('*')))
+            .collect();
+        Part { automaton, entries }
+    }
+
+    fn scan(&self, haystack: &str, cues: &mut Cues) {
+        for m in self.automaton.find_overlapping_iter(haystack) {
+            let (cue, phrase, open_end) = self.entries[m.pattern().as_usize()];
+            if !cues.has(cue) && on_boundary(haystack, m.start(), m.end(), open_end) {
+                cues.record(cue, phrase);
+            }
+        }
+    }
+}
+
+impl Matcher {
+    fn new(reading: Reading) -> Matcher {
+        let (ascii, cjk): (Vec<_>, Vec<_>) = lexicon::PHRASES
+            .iter()
+            .filter(|(cue, _)| reading.wants(*cue))
+            .map(|&(cue, phrase)| (cue, phrase, fold(phrase)))
+            .partition(|(_, _, folded)| folded.is_ascii());
+        // Evidence and opinion are read in every text of every call: they get the DFA. The
+        // others read a few fields per call, where an NFA's smaller size wins.
+        let hot = matches!(reading, Reading::Evidence | Reading::Opinion);
+        let kind = if hot { AhoCorasickKind::DFA } else { AhoCorasickKind::ContiguousNFA };
+        Matcher {
+            ascii: Part::new(ascii, kind),
+            cjk: Part::new(cjk, AhoCorasickKind::ContiguousNFA),
+        }
+    }
+
+    fn scan(&self, text: &str) -> Cues {
+        // Text that folding would leave unchanged but for ASCII case is scanned in place.
+        let folded;
+        let haystack = if needs_fold(text) {
+            folded = fold(text);
+            folded.as_str()
+        } else {
+            text
+        };
+        let mut cues = Cues::default();
+        self.ascii.scan(haystack, &mut cues);
+        if !haystack.is_ascii() {
+            self.cjk.scan(haystack, &mut cues);
+        }
+        cues
+    }
+
+    fn memory(&self) -> usize {
+        self.ascii.automaton.memory_usage() + self.cjk.automaton.memory_usage()
+    }
+}
+
+/// Whether folding could change `text` beyond ASCII case: non-ASCII characters, digits,
+/// control characters, runs of white space, or a backtick.
+fn needs_fold(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let odd = bytes
+        .iter()
+        .fold(false, |odd, &b| odd | !(b' '..0x7F).contains(&b) | b.is_ascii_digit() | (b == b'`'));
+    odd || bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') || text.contains("  ")
+}
+
+macro_rules! matchers {
+    ($($name:ident => $reading:path,)*) => {
+        $(static $name: LazyLock<Matcher> = LazyLock::new(|| Matcher::new($reading));)*
+
+        fn matcher(reading: Reading) -> &'static Matcher {
+            match reading {
+                $($reading => &$name,)*
+            }
+        }
+    };
+}
+
+matchers! {
+    EVIDENCE => Reading::Evidence,
+    OPINION => Reading::Opinion,
+    PLAN => Reading::Plan,
+    TITLE => Reading::Title,
+    BARRIER => Reading::Barrier,
+    ALL => Reading::All,
+}
+
+/// The heap size in bytes of the automata the engine uses on every diagnosis (all but the
+/// test-only `All`), built if they were not yet, for the memory budget.
+pub fn matcher_memory() -> usize {
+    [&EVIDENCE, &OPINION, &PLAN, &TITLE, &BARRIER].iter().map(|m| m.memory()).sum()
+}
+
+/// Finds every lexicon cue in `text`, whatever it is read for.
+pub fn scan(text: &str) -> Cues {
+    scan_for(text, Reading::All)
+}
+
+/// Finds the cues `reading` looks for in `text`.
 ///
 /// A phrase that starts or ends with a Latin letter must sit on a word boundary there, so
 /// "call" does not match inside "recall"; a phrase ending in `*` matches any word ending
 /// ("discount*" finds "discounted"). CJK phrases match anywhere.
-pub fn scan(text: &str) -> Cues {
-    let folded = fold(text);
-    let matcher = &*MATCHER;
-    let mut cues = Cues::default();
-    for m in matcher.automaton.find_overlapping_iter(&folded) {
-        let (cue, phrase, pattern) = &matcher.entries[m.pattern().as_usize()];
-        if cues.has(*cue) {
-            continue;
-        }
-        let open_end = pattern.ends_with('*');
-        if on_boundary(&folded, m.start(), m.end(), open_end) {
-            cues.found.push((*cue, phrase));
-        }
+pub fn scan_for(text: &str, reading: Reading) -> Cues {
+    matcher(reading).scan(text)
+}
+
+/// Whether `phrase` occurs in `text` on word boundaries, both folded first: the matcher for
+/// phrases that are not in the built-in lexicon, such as a team's observed rationalizations.
+pub fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let text = fold(text);
+    let phrase = fold(phrase);
+    if phrase.is_empty() {
+        return false;
     }
-    cues.found.sort_by_key(|(cue, _)| *cue);
-    cues
+    text.match_indices(&phrase).any(|(start, m)| on_boundary(&text, start, start + m.len(), false))
 }
 
 fn on_boundary(text: &str, start: usize, end: usize, open_end: bool) -> bool {

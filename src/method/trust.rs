@@ -17,7 +17,7 @@ use super::lexicon::Cue;
 use super::report::Finding;
 use super::rules::Rule;
 use super::rung::TrustDimension;
-use super::text;
+use super::text::{self, Reading};
 
 /// One observation for the trust audit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -223,7 +223,7 @@ fn counts(o: &TrustObservation, date: NaiveDate) -> Result<TrustVerdict, (&'stat
             return Err((name, format!("no {name}: not observable, kept as context")));
         }
     }
-    if let Some(phrase) = text::scan(&o.text).phrase(Cue::Opinion) {
+    if let Some(phrase) = text::scan_for(&o.text, Reading::Opinion).phrase(Cue::Opinion) {
         return Err(("text", format!("reads as opinion (\"{phrase}\"): kept as context")));
     }
     match o.when {
