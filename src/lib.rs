@@ -6,4 +6,5 @@
 //! server that exposes both is built on top of them.
 
 pub mod method;
+pub mod server;
 pub mod skill;

@@ -5,9 +5,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::net::SocketAddr;
+use std::time::Duration;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
+use relationship_ladder::server::{self, Config, LadderServer, http::HttpConfig};
 use relationship_ladder::skill;
 
 /// Run the Customer Relationship Ladder method with its rules enforced in code.
@@ -20,6 +24,27 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the method over MCP: stdio by default, Streamable HTTP with --http.
+    Serve {
+        /// Serve Streamable HTTP on this address (for example 127.0.0.1:8790) at /mcp.
+        #[arg(long, value_name = "ADDR")]
+        http: Option<SocketAddr>,
+        /// Require this bearer token on every HTTP request.
+        #[arg(long, env = "RELATIONSHIP_LADDER_TOKEN", hide_env_values = true, requires = "http")]
+        token: Option<String>,
+        /// Accept this Host header too (repeatable), when bound beyond loopback.
+        #[arg(long, value_name = "HOST", requires = "http")]
+        allow_host: Vec<String>,
+        /// Accept requests from pages of this origin too (repeatable), e.g. https://app.example.
+        #[arg(long, value_name = "ORIGIN", requires = "http")]
+        allow_origin: Vec<String>,
+        /// Minutes a coach session may sit idle before it expires.
+        #[arg(long, default_value_t = 30, value_name = "MINUTES")]
+        session_ttl: u64,
+        /// Log level on stderr: error, warn, info, debug or trace (RUST_LOG overrides).
+        #[arg(long, default_value = "warn", value_name = "LEVEL")]
+        log_level: String,
+    },
     /// Print the shipped SKILL.md, or one section of it.
     Skill {
         /// A section heading, such as "Domain Packs"; without it, the whole file.
@@ -45,8 +70,35 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Serve { http, token, allow_host, allow_origin, session_ttl, log_level } =
+        cli.command
+    {
+        init_logging(&log_level)?;
+        let config =
+            Config { session_ttl: Duration::from_secs(session_ttl * 60), ..Config::default() };
+        let server = LadderServer::new(config);
+        return match http {
+            Some(addr) => {
+                let mut http = HttpConfig::new(addr);
+                http.token = token;
+                http.allowed_hosts = allow_host;
+                http.allowed_origins = allow_origin;
+                // HTTP serves many callers at once: one worker per core.
+                let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+                runtime.block_on(server::http::serve(server, http))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                // One client over one pipe: a single thread avoids hand-offs between threads.
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                runtime.block_on(server::stdio::serve(server))?;
+                Ok(ExitCode::SUCCESS)
+            }
+        };
+    }
     let mut out = std::io::stdout().lock();
     match cli.command {
+        Command::Serve { .. } => unreachable!("serve returned above"),
         Command::Skill { list: true, .. } => {
             for heading in skill::sections() {
                 writeln!(out, "{heading}")?;
@@ -64,4 +116,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Logs to stderr only (stdout carries the protocol over stdio), without colours, at `level`
+/// unless RUST_LOG says otherwise.
+fn init_logging(level: &str) -> Result<()> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => tracing_subscriber::EnvFilter::try_new(spec)?,
+        _ => tracing_subscriber::EnvFilter::try_new(level).with_context(|| {
+            format!("--log-level {level:?}: expected error, warn, info, debug or trace")
+        })?,
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    Ok(())
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::{TrustSignal, TrustVerdict};
 use super::date::{EvidenceDate, QUARTER_DAYS};
-use super::input::Checker;
+use super::input::{Checker, InputErrors, Limits};
 use super::lexicon::Cue;
 use super::report::Finding;
 use super::rules::Rule;
@@ -111,6 +111,29 @@ impl TrustAudit {
             .filter(|d| self.status(*d) == TrustStatus::Fail)
             .collect()
     }
+}
+
+/// A trust audit on its own, outside a diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrustAuditInput {
+    /// The date the quarter window ends on (YYYY-MM-DD).
+    pub date: NaiveDate,
+    /// The observations, each with its signal and the user's own words.
+    #[serde(default)]
+    pub trust: Vec<TrustObservation>,
+    /// An overall trust score the user offered: recorded and ignored (Q26).
+    #[serde(default)]
+    pub overall_trust_score: Option<String>,
+}
+
+/// Runs the quarterly audit alone (R29–R31): refuses input over the limits (Q34), then audits.
+pub fn audit_input(input: &TrustAuditInput, limits: Limits) -> Result<TrustAudit, InputErrors> {
+    let mut check = Checker::new(limits);
+    check_trust(&mut check, &input.trust, "trust");
+    check.opt_text(|| "overall_trust_score".into(), input.overall_trust_score.as_deref());
+    check.finish()?;
+    Ok(audit(input.date, &input.trust, input.overall_trust_score.as_deref(), "trust"))
 }
 
 pub(crate) fn check_trust(check: &mut Checker, observations: &[TrustObservation], field: &str) {

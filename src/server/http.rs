@@ -1,0 +1,170 @@
+//! Serving over Streamable HTTP on `/mcp`: both protocol eras on one endpoint (2025 clients with
+//! `initialize` and sessions, 2026-07-28 clients stateless), with the checks a local server
+//! needs against hostile pages and callers.
+//!
+//! rmcp validates `Host` (DNS rebinding), `Origin` once an allow-list is set, and the body size
+//! (413). This module adds what rmcp leaves to the application: the bearer token (401, compared
+//! in constant time), the allow-lists for a non-loopback bind, and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+
+use super::LadderServer;
+
+/// How the HTTP transport is configured.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The address to bind.
+    pub addr: SocketAddr,
+    /// A bearer token every request must carry, if set.
+    pub token: Option<String>,
+    /// Extra `Host` values to accept besides loopback ones (for a non-loopback bind).
+    pub allowed_hosts: Vec<String>,
+    /// Extra `Origin` values to accept besides loopback pages.
+    pub allowed_origins: Vec<String>,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl HttpConfig {
+    /// Loopback on `addr`, no token, a 1 MiB body limit.
+    pub fn new(addr: SocketAddr) -> Self {
+        HttpConfig {
+            addr,
+            token: None,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
+/// The router serving `/mcp`, and the token that shuts its streams down.
+pub fn router(server: LadderServer, config: &HttpConfig, shutdown: CancellationToken) -> Router {
+    let mut hosts: Vec<String> =
+        ["localhost", "127.0.0.1", "::1", "[::1]"].map(String::from).into();
+    hosts.extend(config.allowed_hosts.iter().cloned());
+    let mut origins: Vec<String> =
+        ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"].map(String::from).into();
+    origins.extend(config.allowed_origins.iter().cloned());
+    let mcp_config = StreamableHttpServerConfig::default()
+        .with_allowed_hosts(hosts)
+        .with_allowed_origins(origins)
+        .with_max_request_body_bytes(config.max_body_bytes)
+        .with_cancellation_token(shutdown.child_token());
+    let service = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        mcp_config,
+    );
+    let token = config.token.as_deref().map(|t| Arc::new(Sha256::digest(t.as_bytes()).to_vec()));
+    Router::new()
+        .nest_service("/mcp", service)
+        .layer(middleware::from_fn_with_state(token, require_token))
+}
+
+/// Refuses a request without the configured bearer token with 401 and `WWW-Authenticate`.
+async fn require_token(
+    State(token): State<Option<Arc<Vec<u8>>>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let Some(expected) = token else { return next.run(request).await };
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| Sha256::digest(t.as_bytes()));
+    // Comparing digests of equal length with a fold over every byte takes the same time
+    // whatever the token, so the comparison leaks nothing about where a guess goes wrong.
+    let matches = given
+        .is_some_and(|g| g.iter().zip(expected.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0);
+    if matches {
+        return next.run(request).await;
+    }
+    let mut response =
+        (StatusCode::UNAUTHORIZED, "a valid bearer token is required").into_response();
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mcp\""));
+    response
+}
+
+/// Serves until SIGINT or SIGTERM, then drains: open streams are cancelled, in-flight requests
+/// finish, and the call returns.
+///
+/// # Errors
+///
+/// The address could not be bound, or the server failed.
+pub async fn serve(server: LadderServer, config: HttpConfig) -> anyhow::Result<()> {
+    if !config.addr.ip().is_loopback() && config.token.is_none() {
+        tracing::warn!(addr = %config.addr, "serving beyond loopback without a bearer token");
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let local = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let app = router(server.clone(), &config, shutdown.clone());
+    tracing::info!(addr = %local, "serving MCP over HTTP at /mcp");
+
+    // Expired coach sessions are reclaimed in the background, not only when touched.
+    let sweeper = {
+        let server = server.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => { server.sessions().sweep(); }
+                    () = stop.cancelled() => break,
+                }
+            }
+        })
+    };
+
+    let stop = shutdown.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            signal().await;
+            tracing::info!("shutting down");
+            stop.cancel();
+        })
+        .await?;
+    sweeper.abort();
+    Ok(())
+}
+
+async fn signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

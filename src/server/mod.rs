@@ -1,0 +1,351 @@
+//! The MCP layer: serves the engine's steps as tools, the skill folder as resources (and through
+//! the Skills extension), and the three prompts, over stdio or Streamable HTTP.
+//!
+//! This module is thin by design: each request is parsed, handed to the engine, and rendered.
+//! It holds no rule of the method; what it owns is the protocol (capabilities, schemas, errors),
+//! the coach's session state between turns, and the transports.
+
+pub mod http;
+pub mod render;
+pub mod schema;
+pub mod sessions;
+pub mod stdio;
+pub mod tools;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult, CompletionInfo,
+    GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation, ListPromptsResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, Prompt, PromptArgument,
+    PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
+    ResourceContents, Role, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use sha2::{Digest, Sha256};
+
+use crate::method::Limits;
+use crate::skill;
+use sessions::Sessions;
+use tools::names;
+
+/// How the server is configured; the same for every transport.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The engine's input limits (Q34).
+    pub limits: Limits,
+    /// How long a coach session may sit idle before it expires.
+    pub session_ttl: Duration,
+    /// How many coach sessions may be open at once.
+    pub max_sessions: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            limits: Limits::default(),
+            session_ttl: Duration::from_secs(30 * 60),
+            max_sessions: 10_000,
+        }
+    }
+}
+
+/// The server: cheap to clone, one per connection, all sharing the same session store.
+#[derive(Clone)]
+pub struct LadderServer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    sessions: Sessions,
+}
+
+/// The URI prefix of the skill folder's resources.
+pub const SKILL_URI: &str = "skill://customer-relationship-ladder/";
+
+const INSTRUCTIONS: &str = "Runs the Customer Relationship Ladder method with its rules \
+    enforced. Start with check_activation. New users: the coach tool asks one question per turn \
+    — put it to the user and end your turn. Concrete accounts: collect written evidence, then \
+    call diagnose. Every verdict names its rule ids from the method.";
+
+impl LadderServer {
+    /// A server with `config`.
+    pub fn new(config: Config) -> Self {
+        let sessions = Sessions::new(config.session_ttl, config.max_sessions);
+        LadderServer { inner: Arc::new(Inner { config, sessions }) }
+    }
+
+    /// The coach session store, for sweeping expired sessions.
+    pub fn sessions(&self) -> &Sessions {
+        &self.inner.sessions
+    }
+
+    fn limits(&self) -> Limits {
+        self.inner.config.limits
+    }
+
+    fn coach(
+        &self,
+        args: rmcp::model::JsonObject,
+        caller: Option<&str>,
+    ) -> rmcp::model::CallToolResult {
+        let args: tools::CoachArgs = match tools::parse(args) {
+            Ok(a) => a,
+            Err(r) => return r,
+        };
+        let limits = self.limits();
+        let sessions = &self.inner.sessions;
+        let Some(handle) = args.session.clone() else {
+            return match tools::coach_start(&args, today(), limits) {
+                Ok((state, reply)) => match sessions.create(state, caller.map(str::to_owned)) {
+                    Ok(handle) => tools::coach_turn(Some(handle), reply),
+                    Err(e) => session_error(None, e),
+                },
+                Err(refused) => refused,
+            };
+        };
+        let Some(answer) = args.answer() else {
+            return match sessions.peek(&handle, caller) {
+                Ok(state) => tools::coach_refused(
+                    Some(handle),
+                    crate::method::InputError {
+                        field: "step".into(),
+                        problem: "no step number was given".into(),
+                        accepted: "the number of the pending step, with the user's answer".into(),
+                        rule: crate::method::Rule::Q7,
+                    },
+                    state.pending.map(|s| crate::method::coach::prompt(&state, s)),
+                ),
+                Err(e) => session_error(Some(handle), e),
+            };
+        };
+        let turn = sessions
+            .advance(&handle, caller, |state| crate::method::coach::answer(state, &answer, limits));
+        match turn {
+            Ok(Ok(reply)) => tools::coach_turn(Some(handle), reply),
+            Ok(Err(refusal)) => {
+                let refusal = *refusal;
+                tools::coach_refused(Some(handle), refusal.error, refusal.pending)
+            }
+            Err(e) => session_error(Some(handle), e),
+        }
+    }
+}
+
+fn session_error(handle: Option<String>, e: sessions::SessionError) -> rmcp::model::CallToolResult {
+    let error = crate::method::InputError {
+        field: "session".into(),
+        problem: e.to_string(),
+        accepted: "the handle returned by the last coach reply of your own session, or no \
+                   session to start a new one"
+            .into(),
+        rule: crate::method::Rule::R9,
+    };
+    tools::coach_refused(handle, error, None)
+}
+
+/// Today's date in UTC, the default card and session date.
+pub fn today() -> NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    let days = i32::try_from(days).unwrap_or(0);
+    // 719_163 days lie between 0001-01-01 (day 1 of the common era) and 1970-01-01.
+    NaiveDate::from_num_days_from_ce_opt(719_163 + days).unwrap_or(NaiveDate::MIN)
+}
+
+/// Who is calling, for binding coach sessions: over HTTP, a digest of the bearer token, or
+/// the MCP session id when there is no token; over stdio, nobody in particular (the process
+/// has one user).
+fn caller(ctx: &RequestContext<RoleServer>) -> Option<String> {
+    let parts = ctx.extensions.get::<::http::request::Parts>()?;
+    let auth = parts.headers.get(::http::header::AUTHORIZATION);
+    let session = parts.headers.get("mcp-session-id");
+    let key = auth.or(session)?;
+    let digest = Sha256::digest(key.as_bytes());
+    Some(digest.iter().take(16).map(|b| format!("{b:02x}")).collect())
+}
+
+fn skill_resources() -> Vec<Resource> {
+    skill::FILES
+        .iter()
+        .map(|f| {
+            Resource::new(format!("{SKILL_URI}{}", f.path), f.path)
+                .with_mime_type("text/markdown")
+                .with_size(f.text.len() as u64)
+        })
+        .collect()
+}
+
+const DOMAINS: [&str; 4] = ["saas", "professional_services", "manufacturing", "other"];
+
+fn prompts() -> Vec<Prompt> {
+    let args = || {
+        Some(vec![
+            PromptArgument::new("account")
+                .with_description("The account's name")
+                .with_required(false),
+            PromptArgument::new("domain")
+                .with_description("saas, professional_services, manufacturing or other")
+                .with_required(false),
+        ])
+    };
+    vec![
+        Prompt::new("engine_mode", Some("Diagnose a concrete account with the engine"), args())
+            .with_title("Ladder: engine mode"),
+        Prompt::new("coach_mode", Some("Coach a newcomer through the five questions"), args())
+            .with_title("Ladder: coach mode"),
+        Prompt::new("trust_audit", Some("Run the quarterly trust audit"), args())
+            .with_title("Ladder: trust audit"),
+    ]
+}
+
+impl ServerHandler for LadderServer {
+    fn get_info(&self) -> ServerConfig {
+        let caps = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .enable_completions()
+            .build();
+        ServerConfig::new(caps)
+            .with_server_info(
+                Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+                    .with_title("Customer Relationship Ladder"),
+            )
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(tools::TOOLS.clone()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        tools::TOOLS.iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        params: CallToolRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let args = params.arguments.unwrap_or_default();
+        let limits = self.limits();
+        let result = match params.name.as_ref() {
+            names::CHECK_ACTIVATION => tools::check_activation(args),
+            names::COACH => self.coach(args, caller(&ctx).as_deref()),
+            names::DIAGNOSE => tools::diagnose(args, today(), limits),
+            names::AUDIT_TRUST => tools::audit_trust(args, today(), limits),
+            names::RENDER_CARD => tools::render_card(args, limits),
+            names::READ_SKILL => tools::read_skill(args),
+            other => {
+                let known: Vec<&str> = tools::TOOLS.iter().map(|t| t.name.as_ref()).collect();
+                return Err(ErrorData::invalid_params(
+                    format!("unknown tool {other:?}: the tools are {}", known.join(", ")),
+                    None,
+                ));
+            }
+        };
+        tracing::debug!(tool = %params.name, is_error = ?result.is_error, "tool called");
+        Ok(result.into())
+    }
+
+    async fn list_resources(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(skill_resources()))
+    }
+
+    async fn read_resource(
+        &self,
+        params: ReadResourceRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let file = params
+            .uri
+            .strip_prefix(SKILL_URI)
+            .and_then(|path| skill::FILES.iter().find(|f| f.path == path));
+        let Some(file) = file else {
+            return Err(ErrorData::resource_not_found(
+                format!("no resource {:?}: the skill's files are under {SKILL_URI}", params.uri),
+                Some(serde_json::json!({ "uri": params.uri })),
+            ));
+        };
+        let contents =
+            ResourceContents::text(file.text, params.uri.clone()).with_mime_type("text/markdown");
+        Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(prompts()))
+    }
+
+    async fn get_prompt(
+        &self,
+        params: GetPromptRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let args = params.arguments.unwrap_or_default();
+        let arg = |name: &str| args.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let domain = arg("domain");
+        if !domain.is_empty() && !DOMAINS.contains(&domain.as_str()) {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "domain {domain:?} is not a domain: expected one of {}",
+                    DOMAINS.join(", ")
+                ),
+                None,
+            ));
+        }
+        let domain = if domain.is_empty() { "other".to_owned() } else { domain };
+        let Some(text) = skill::prompt(&params.name, &arg("account"), &domain) else {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "unknown prompt {:?}: the prompts are engine_mode, coach_mode, \
+                         trust_audit",
+                    params.name
+                ),
+                None,
+            ));
+        };
+        let description = prompts()
+            .into_iter()
+            .find(|p| p.name == params.name)
+            .and_then(|p| p.description)
+            .unwrap_or_default();
+        let result = GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+            .with_description(description);
+        Ok(result.into())
+    }
+
+    async fn complete(
+        &self,
+        params: CompleteRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let prefix = params.argument.value.to_lowercase();
+        let values: Vec<String> = match params.argument.name.as_str() {
+            "domain" => {
+                DOMAINS.iter().filter(|d| d.starts_with(&prefix)).map(|d| d.to_string()).collect()
+            }
+            _ => Vec::new(),
+        };
+        let info = CompletionInfo::with_all_values(values)
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+        Ok(CompleteResult::new(info))
+    }
+}

@@ -1,0 +1,591 @@
+//! The six tools: their definitions (names, titles, descriptions, schemas, annotations) and
+//! their handlers, each of which parses the arguments, calls the engine and renders the result.
+//!
+//! No rule of the method lives here. A refusal by the engine (input over a limit, an answer the
+//! coach will not take) comes back as a tool result with `isError`, so the model can read and
+//! repair it; only arguments that cannot be parsed at all are refused the same way with the
+//! field that failed, and unknown tools are protocol errors.
+
+use std::sync::{Arc, LazyLock};
+
+use chrono::NaiveDate;
+use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::render;
+use super::schema;
+use crate::method::activation::{self, Activation, ActivationFacts};
+use crate::method::card::{Card, CardFormat};
+use crate::method::coach::{self, Answer, Prompt, Reply, Volunteered, YesNo};
+use crate::method::input::{InputError, InputErrors};
+use crate::method::process::{self, DiagnoseInput, Diagnosis};
+use crate::method::report::{Finding, Handoff};
+use crate::method::trust::{self, TrustAudit, TrustAuditInput};
+use crate::method::{Lever, Limits, Rule, Rung};
+use crate::skill;
+
+/// Arguments of `coach`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoachArgs {
+    /// The session handle from the previous reply. Leave it out to start a new session.
+    #[serde(default)]
+    pub session: Option<String>,
+    /// Starting only: the account's name, for the provisional card.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Starting only: the vendor person accountable for the account.
+    #[serde(default)]
+    pub account_owner: Option<String>,
+    /// Starting only: the session date (YYYY-MM-DD); today when left out.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Answering: the number (1-5) of the pending step this answer is for.
+    #[serde(default)]
+    pub step: Option<u8>,
+    /// Answering: the user's answer in their own words.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Step 2: true only when the answer names a specific need the customer had not stated
+    /// AND what the vendor actually did about it.
+    #[serde(default)]
+    pub concrete: Option<bool>,
+    /// Step 3: yes only when the plans reach the vendor before they are final or public.
+    #[serde(default)]
+    pub shared_before_final: Option<YesNo>,
+    /// Step 4: the user's choice: knowledge (a), mandate (b) or access (c).
+    #[serde(default)]
+    pub choice: Option<Lever>,
+    /// Step 5: the one action.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Step 5: the named person who owns the action.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Step 5: the due date (YYYY-MM-DD), within 30 days of the session date.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    /// Words the user offered for later steps, kept until their step comes.
+    #[serde(default)]
+    pub volunteered: Vec<Volunteered>,
+}
+
+impl CoachArgs {
+    /// The answer these arguments carry, if they carry one.
+    pub fn answer(&self) -> Option<Answer> {
+        Some(Answer {
+            step: self.step?,
+            text: self.text.clone().unwrap_or_default(),
+            concrete: self.concrete,
+            shared_before_final: self.shared_before_final,
+            choice: self.choice,
+            action: self.action.clone(),
+            owner: self.owner.clone(),
+            due: self.due,
+            volunteered: self.volunteered.clone(),
+        })
+    }
+}
+
+/// What a coach turn produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CoachStatus {
+    /// A question is pending: ask it and end the turn.
+    Question,
+    /// Step 5 was accepted: the provisional card is ready.
+    Finished,
+    /// The answer was refused: the same question is pending.
+    Refused,
+}
+
+/// The result of `coach`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CoachOutput {
+    /// What the turn produced.
+    pub status: CoachStatus,
+    /// The session handle to pass back with the next answer; absent once finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// The one question to put to the user now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<Prompt>,
+    /// True while a question is pending: put exactly that question to the user and end your
+    /// turn (R9).
+    pub must_end_turn: bool,
+    /// What to do with this result, in words.
+    pub instruction: String,
+    /// The provisional range so far (Q9), as [low, high].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<(Rung, Rung)>,
+    /// What the coach noticed about the last answer.
+    pub findings: Vec<Finding>,
+    /// The provisional card, once finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<Card>,
+    /// Sibling skills to run (Q35).
+    pub handoffs: Vec<Handoff>,
+    /// Why the answer was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<InputError>,
+}
+
+impl CoachOutput {
+    /// The output of an accepted turn.
+    pub fn from_reply(session: Option<String>, reply: Reply) -> Self {
+        let status =
+            if reply.card.is_some() { CoachStatus::Finished } else { CoachStatus::Question };
+        let instruction = match &reply.prompt {
+            Some(p) => p.instruction.clone(),
+            None => "Show the provisional card to the user. It is unverified until V1, V2 and V4 \
+                     pass: suggest running `diagnose` with written evidence next."
+                .to_owned(),
+        };
+        CoachOutput {
+            status,
+            session: session.filter(|_| reply.prompt.is_some()),
+            must_end_turn: reply.prompt.is_some(),
+            prompt: reply.prompt,
+            instruction,
+            range: Some(reply.range),
+            findings: reply.findings,
+            card: reply.card,
+            handoffs: reply.handoffs,
+            error: None,
+        }
+    }
+
+    /// The output of a refused turn, which repeats the pending question.
+    pub fn refused(session: Option<String>, error: InputError, pending: Option<Prompt>) -> Self {
+        let instruction = match &pending {
+            Some(p) => {
+                format!(
+                    "The answer was refused ({}): tell the user briefly why, put the same question \
+                 to them again, and end your turn.",
+                    error.rule
+                ) + " "
+                    + &p.instruction
+            }
+            None => "Start a new coach session.".to_owned(),
+        };
+        CoachOutput {
+            status: CoachStatus::Refused,
+            session,
+            must_end_turn: pending.is_some(),
+            prompt: pending,
+            instruction,
+            range: None,
+            findings: Vec::new(),
+            card: None,
+            handoffs: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
+/// Arguments of `audit_trust`: the engine's audit input, with the date optional.
+pub type AuditArgs = TrustAuditInput;
+
+/// Arguments of `render_card`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenderArgs {
+    /// The card: the `card` field of a `diagnose` or `coach` result, or the fields filled in by
+    /// hand.
+    pub card: Card,
+    /// text (the skill's layout), markdown or json.
+    #[serde(default)]
+    pub format: CardFormat,
+}
+
+/// The result of `render_card`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Rendered {
+    /// The format rendered.
+    pub format: CardFormat,
+    /// The rendered card.
+    pub text: String,
+    /// Whether every checklist item passes (R34).
+    pub verified: bool,
+}
+
+/// Arguments of `read_skill`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadSkillArgs {
+    /// A section heading of SKILL.md, such as "The Process" or "Domain Packs"; without it, the
+    /// whole file.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Another file of the skill folder instead: examples/ibm-transformation-1993-2001.md or
+    /// references/sources.md.
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// The result of `read_skill`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SkillText {
+    /// The file read.
+    pub file: String,
+    /// The section, when one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// The text.
+    pub text: String,
+    /// SKILL.md's section headings, to ask for one.
+    pub sections: Vec<String>,
+}
+
+/// Refused input, as the structured content of an `isError` result.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Refusal {
+    /// Every field that was wrong.
+    pub errors: Vec<InputError>,
+}
+
+/// The names of the tools, as hosts see them.
+pub mod names {
+    /// `check_activation`.
+    pub const CHECK_ACTIVATION: &str = "check_activation";
+    /// `coach`.
+    pub const COACH: &str = "coach";
+    /// `diagnose`.
+    pub const DIAGNOSE: &str = "diagnose";
+    /// `audit_trust`.
+    pub const AUDIT_TRUST: &str = "audit_trust";
+    /// `render_card`.
+    pub const RENDER_CARD: &str = "render_card";
+    /// `read_skill`.
+    pub const READ_SKILL: &str = "read_skill";
+}
+
+struct Def {
+    name: &'static str,
+    title: &'static str,
+    description: &'static str,
+    input: JsonObject,
+    output: JsonObject,
+}
+
+/// Every tool definition, built once on first use.
+pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
+    let today = "When left out, the server uses today's date (UTC).";
+    let mut diagnose_in = schema::input::<DiagnoseInput>();
+    schema::make_optional(&mut diagnose_in, "date", today);
+    let mut audit_in = schema::input::<AuditArgs>();
+    schema::make_optional(&mut audit_in, "date", today);
+    let defs = [
+        Def {
+            name: names::CHECK_ACTIVATION,
+            title: "Check whether the ladder applies",
+            description: "Run first. Decides whether the Customer Relationship Ladder applies to \
+                the user's situation (R3-R7): activate (and in which mode: the novice coach or the \
+                engine), decline with every exclusion that holds (ACV under $500, an explicit \
+                arms-length customer, fewer than 10 customers) and the skill to use instead, or \
+                ask for the missing fact. Leave unknown facts out; never guess them.",
+            input: schema::input::<ActivationFacts>(),
+            output: schema::output::<Activation>(),
+        },
+        Def {
+            name: names::COACH,
+            title: "Coach a newcomer step by step",
+            description: "The novice coach: five questions, one per turn, with hard WAIT stops \
+                (R9). Call without `session` to start; every reply holds exactly one question \
+                and a session handle. Put that question to the user verbatim, then END YOUR TURN. \
+                When the user answers, call again with `session`, the pending `step` number and \
+                their words (plus the field that step needs: step 2 `concrete`, step 3 \
+                `shared_before_final`, step 4 `choice`, step 5 `action`, `owner`, `due`). Never \
+                answer for the user and never skip a step; refused answers repeat the question.",
+            input: schema::input::<CoachArgs>(),
+            output: schema::output::<CoachOutput>(),
+        },
+        Def {
+            name: names::DIAGNOSE,
+            title: "Diagnose an account and design its next rung",
+            description: "Engine mode: Diagnose, Design, Deploy and the trust audit in one call \
+                (R15-R34). Give the account's facts, each evidence item classified into the \
+                `observation` catalogue with the user's own words and who / what / when, the \
+                stop-rule answer, trust observations and, if there is one, the proposed move. \
+                Returns the current rung with every cap and its rule, the one-rung target, the \
+                rung-up requirement and domain-pack move, the plan checks, trust per dimension, \
+                the checklist V1-V6, the primary constraint, hand-offs and the Diagnostic Card. \
+                The engine checks every item's words: classify literally, it holds inflated \
+                readings down and says so.",
+            input: diagnose_in,
+            output: schema::output::<Diagnosis>(),
+        },
+        Def {
+            name: names::AUDIT_TRUST,
+            title: "Audit trust for the quarter",
+            description: "The quarterly trust audit alone (R29-R31): competence, integrity and \
+                benevolence, each pass, fail or unassessed from observable observations dated in \
+                the 90 days ending on the date. One observable failure fails its dimension; an \
+                integrity failure raises the regression-risk flag. Scores and feelings are \
+                recorded and ignored.",
+            input: audit_in,
+            output: schema::output::<TrustAudit>(),
+        },
+        Def {
+            name: names::RENDER_CARD,
+            title: "Render a Diagnostic Card",
+            description: "Renders a Diagnostic Card (the `card` of a diagnose or coach result, or \
+                one filled in by hand) as the skill's plain-text layout, Markdown or JSON.",
+            input: schema::input::<RenderArgs>(),
+            output: schema::output::<Rendered>(),
+        },
+        Def {
+            name: names::READ_SKILL,
+            title: "Read the skill",
+            description: "Returns the Customer Relationship Ladder skill text (SKILL.md), one of \
+                its sections, or the worked IBM example or the sources, for hosts that show the \
+                model only tools.",
+            input: schema::input::<ReadSkillArgs>(),
+            output: schema::output::<SkillText>(),
+        },
+    ];
+    defs.into_iter()
+        .map(|d| {
+            debug_assert!(schema::is_flat(&d.input), "{} input is not a flat object", d.name);
+            let annotations = ToolAnnotations::with_title(d.title)
+                .read_only(true)
+                .destructive(false)
+                .idempotent(d.name != names::COACH)
+                .open_world(false);
+            Tool::new(d.name, d.description, d.input)
+                .with_title(d.title)
+                .with_raw_output_schema(Arc::new(d.output))
+                .with_annotations(annotations)
+        })
+        .collect()
+});
+
+/// Parses a tool's arguments, naming the field that failed and the form it accepts.
+pub fn parse<T: for<'de> Deserialize<'de>>(args: JsonObject) -> Result<T, CallToolResult> {
+    let value = Value::Object(args);
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let problem = e.inner().to_string();
+        // A missing field is reported at its parent's path: name the field itself.
+        let missing = problem.strip_prefix("missing field `").and_then(|r| r.split('`').next());
+        let field = match (e.path().to_string(), missing) {
+            (p, Some(name)) if p == "." => name.to_owned(),
+            (p, Some(name)) => format!("{p}.{name}"),
+            (p, None) if p == "." => "arguments".to_owned(),
+            (p, None) => p,
+        };
+        let error = InputError {
+            field,
+            problem,
+            accepted: "the form given in the tool's input schema".to_owned(),
+            rule: Rule::Q34,
+        };
+        refusal(InputErrors { errors: vec![error] })
+    })
+}
+
+/// The `isError` result for refused input.
+pub fn refusal(errors: InputErrors) -> CallToolResult {
+    let text = render::input_errors(&errors);
+    error_result(&Refusal { errors: errors.errors }, text)
+}
+
+/// A successful result: the structure, and the text block for text-only hosts.
+pub fn ok_result<T: Serialize>(value: &T, text: String) -> CallToolResult {
+    let mut result = CallToolResult::structured(to_value(value));
+    result.content = vec![ContentBlock::text(text)];
+    result
+}
+
+/// An `isError` result with its structure and text.
+pub fn error_result<T: Serialize>(value: &T, text: String) -> CallToolResult {
+    let mut result = CallToolResult::structured_error(to_value(value));
+    result.content = vec![ContentBlock::text(text)];
+    result
+}
+
+fn to_value<T: Serialize>(value: &T) -> Value {
+    // The engine's result types serialise plain data (strings, numbers, maps with string keys),
+    // which serde_json cannot fail on.
+    serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+}
+
+/// `check_activation`.
+pub fn check_activation(args: JsonObject) -> CallToolResult {
+    let facts: ActivationFacts = match parse(args) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(errors) = activation::validate(&facts, "") {
+        return refusal(errors);
+    }
+    let outcome = activation::activate(&facts);
+    ok_result(&outcome, render::activation(&outcome))
+}
+
+/// `diagnose`, with today's date filled in when the caller left it out.
+pub fn diagnose(mut args: JsonObject, today: NaiveDate, limits: Limits) -> CallToolResult {
+    fill_date(&mut args, today);
+    let input: DiagnoseInput = match parse(args) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match process::diagnose(&input, limits) {
+        Ok(d) => ok_result(&d, render::diagnosis(&d)),
+        Err(errors) => refusal(errors),
+    }
+}
+
+/// `audit_trust`, with today's date filled in when the caller left it out.
+pub fn audit_trust(mut args: JsonObject, today: NaiveDate, limits: Limits) -> CallToolResult {
+    fill_date(&mut args, today);
+    let input: AuditArgs = match parse(args) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match trust::audit_input(&input, limits) {
+        Ok(a) => ok_result(&a, render::trust(&a)),
+        Err(errors) => refusal(errors),
+    }
+}
+
+/// `render_card`.
+pub fn render_card(args: JsonObject, limits: Limits) -> CallToolResult {
+    let args: RenderArgs = match parse(args) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(errors) = check_card(&args.card, limits) {
+        return refusal(errors);
+    }
+    let text = match args.format {
+        CardFormat::Text => args.card.to_text(),
+        CardFormat::Markdown => args.card.to_markdown(),
+        CardFormat::Json => serde_json::to_string_pretty(&args.card).unwrap_or_default(),
+    };
+    let out = Rendered { format: args.format, verified: args.card.verified(), text: text.clone() };
+    ok_result(&out, text)
+}
+
+fn check_card(card: &Card, limits: Limits) -> Result<(), InputErrors> {
+    let mut errors = Vec::new();
+    let mut field = |name: String, text: &str| {
+        let chars = text.chars().count();
+        if chars > limits.text_chars {
+            errors.push(InputError {
+                field: name,
+                problem: format!("{chars} characters is over the limit"),
+                accepted: format!("at most {} characters", limits.text_chars),
+                rule: Rule::Q34,
+            });
+        }
+    };
+    field("card.account".into(), &card.account);
+    field("card.owner".into(), &card.owner);
+    field("card.primary_constraint".into(), &card.primary_constraint);
+    for (i, e) in card.evidence.iter().enumerate() {
+        field(format!("card.evidence[{i}].text"), &e.text);
+    }
+    for (name, text) in [
+        ("card.requirement", &card.requirement),
+        ("card.action", &card.action),
+        ("card.action_owner", &card.action_owner),
+        ("card.success_evidence", &card.success_evidence),
+        ("card.stop_rule_answer", &card.stop_rule_answer),
+    ] {
+        if let Some(text) = text {
+            field(name.into(), text);
+        }
+    }
+    if card.evidence.len() > limits.evidence_items {
+        errors.push(InputError {
+            field: "card.evidence".into(),
+            problem: format!("{} evidence lines is over the limit", card.evidence.len()),
+            accepted: format!("at most {} evidence lines", limits.evidence_items),
+            rule: Rule::Q34,
+        });
+    }
+    if errors.is_empty() { Ok(()) } else { Err(InputErrors { errors }) }
+}
+
+/// `read_skill`.
+pub fn read_skill(args: JsonObject) -> CallToolResult {
+    let args: ReadSkillArgs = match parse(args) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let sections: Vec<String> = skill::sections().into_iter().map(str::to_owned).collect();
+    let not_found = |field: &str, value: &str, accepted: String| {
+        refusal(InputErrors {
+            errors: vec![InputError {
+                field: field.to_owned(),
+                problem: format!("{value:?} is not in the skill"),
+                accepted,
+                rule: Rule::Q38,
+            }],
+        })
+    };
+    let file = args.file.as_deref().unwrap_or("SKILL.md");
+    let Some(found) = skill::FILES.iter().find(|f| f.path == file) else {
+        let files: Vec<&str> = skill::FILES.iter().map(|f| f.path).collect();
+        return not_found("file", file, format!("one of {}", files.join(", ")));
+    };
+    let text = match (&args.section, found.path) {
+        (Some(name), "SKILL.md") => match skill::section(name) {
+            Some(text) => text.to_owned(),
+            None => return not_found("section", name, format!("one of {}", sections.join("; "))),
+        },
+        (Some(_), _) => {
+            return not_found("section", "section", "a section of SKILL.md only".to_owned());
+        }
+        (None, _) => found.text.to_owned(),
+    };
+    let out = SkillText { file: found.path.to_owned(), section: args.section, text, sections };
+    let text = out.text.clone();
+    ok_result(&out, text)
+}
+
+fn fill_date(args: &mut JsonObject, today: NaiveDate) {
+    if args.get("date").is_none_or(Value::is_null) {
+        args.insert("date".into(), Value::String(today.to_string()));
+    }
+}
+
+/// The text and structure of a refused coach answer.
+pub fn coach_refused(
+    session: Option<String>,
+    error: InputError,
+    pending: Option<Prompt>,
+) -> CallToolResult {
+    let text = render::coach_refusal(&error.to_string(), pending.as_ref());
+    error_result(&CoachOutput::refused(session, error, pending), text)
+}
+
+/// The text and structure of an accepted coach turn.
+pub fn coach_turn(session: Option<String>, reply: Reply) -> CallToolResult {
+    let text = render::coach(session.as_deref(), &reply);
+    ok_result(&CoachOutput::from_reply(session, reply), text)
+}
+
+/// Starts a coach session's state from the start arguments, or refuses them.
+pub fn coach_start(
+    args: &CoachArgs,
+    today: NaiveDate,
+    limits: Limits,
+) -> Result<(coach::State, Reply), CallToolResult> {
+    if args.step.is_some() {
+        let error = InputError {
+            field: "step".into(),
+            problem: "an answer was given without a session".into(),
+            accepted: "no step when starting (leave out `session` and `step`), or the `session` \
+                       handle of the session being answered"
+                .into(),
+            rule: Rule::R9,
+        };
+        return Err(refusal(InputErrors { errors: vec![error] }));
+    }
+    coach::check_start(args.account.as_deref(), args.account_owner.as_deref(), limits)
+        .map_err(refusal)?;
+    Ok(coach::start(args.date.unwrap_or(today), args.account.clone(), args.account_owner.clone()))
+}

@@ -1,0 +1,149 @@
+//! Starting the built server and connecting rmcp's own client to it, over a child process's
+//! pipes or over HTTP, in either protocol era.
+
+#![allow(dead_code, reason = "each test file uses a different subset of the helpers")]
+#![allow(unreachable_pub, reason = "a test helper module; `pub` only reaches the test crate")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
+
+use std::net::TcpListener;
+use std::process::Stdio;
+use std::time::Duration;
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
+    JsonObject, ProtocolVersion,
+};
+use rmcp::service::RunningService;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::{ClientLifecycleMode, ClientServiceExt, RoleClient, ServiceExt};
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_relationship-ladder");
+
+/// The protocol era a test client speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    /// 2025-06-18 with `initialize`.
+    V2025_06,
+    /// 2025-11-25 with `initialize`.
+    V2025_11,
+    /// 2026-07-28, stateless: `server/discover` and per-request `_meta`.
+    V2026,
+}
+
+pub const ERAS: [Era; 3] = [Era::V2025_06, Era::V2025_11, Era::V2026];
+
+pub type Client = RunningService<RoleClient, ClientConfig>;
+
+fn client_config(era: Era) -> ClientConfig {
+    let version = match era {
+        Era::V2025_06 => ProtocolVersion::V_2025_06_18,
+        Era::V2025_11 => ProtocolVersion::V_2025_11_25,
+        Era::V2026 => ProtocolVersion::V_2026_07_28,
+    };
+    ClientConfig::new(ClientCapabilities::default(), Implementation::new("ladder-tests", "0.0.0"))
+        .with_protocol_version(version)
+}
+
+async fn connect<T, E, A>(era: Era, transport: T) -> Client
+where
+    T: rmcp::transport::IntoTransport<RoleClient, E, A>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let config = client_config(era);
+    match era {
+        Era::V2026 => config
+            .serve_with_lifecycle(
+                transport,
+                ClientLifecycleMode::Discover {
+                    preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+                },
+            )
+            .await
+            .expect("a 2026 client connects"),
+        _ => config.serve(transport).await.expect("a 2025 client connects"),
+    }
+}
+
+/// A client connected to a fresh `serve` child process over its stdin and stdout.
+pub async fn stdio(era: Era) -> Client {
+    let command = tokio::process::Command::new(BIN).configure(|c| {
+        c.arg("serve").stderr(Stdio::inherit());
+    });
+    connect(era, TokioChildProcess::new(command).expect("the server starts")).await
+}
+
+/// A `serve --http` child process on a free loopback port; killed when dropped.
+pub struct HttpServer {
+    pub url: String,
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl HttpServer {
+    /// Starts the server with extra arguments and waits until it answers.
+    pub async fn start(extra: &[&str]) -> HttpServer {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = std::process::Command::new(BIN)
+            .args(["serve", "--http", &addr])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let server = HttpServer { url: format!("http://{addr}/mcp"), port, child };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(&addr).is_ok() {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the HTTP server did not start on {addr}");
+    }
+
+    /// A client of `era`, optionally with a bearer token.
+    pub async fn client(&self, era: Era, token: Option<&str>) -> Client {
+        let mut config = StreamableHttpClientTransportConfig::with_uri(self.url.clone());
+        if let Some(token) = token {
+            config = config.auth_header(token.to_owned());
+        }
+        connect(era, StreamableHttpClientTransport::from_config(config)).await
+    }
+}
+
+/// Calls a tool with JSON arguments.
+pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
+    let Value::Object(map) = args else { panic!("arguments must be an object") };
+    let params = CallToolRequestParams::new(tool.to_owned()).with_arguments(map);
+    client.call_tool(params).await.unwrap_or_else(|e| panic!("{tool} failed: {e}"))
+}
+
+/// The structured content of a result.
+pub fn structured(result: &CallToolResult) -> &JsonObject {
+    result
+        .structured_content
+        .as_ref()
+        .and_then(Value::as_object)
+        .expect("every result carries structured content")
+}
+
+/// The text of a result's first text block.
+pub fn text(result: &CallToolResult) -> String {
+    result.content.iter().find_map(|c| c.as_text().map(|t| t.text.clone())).unwrap_or_default()
+}
+
+/// The example account's arguments.
+pub fn example() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/northwind-saas.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
