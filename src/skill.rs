@@ -55,6 +55,29 @@ pub fn skill_md() -> &'static str {
     FILES[0].text
 }
 
+/// The fields of SKILL.md's YAML frontmatter, in order, as `(key, value)`.
+///
+/// The frontmatter is the simple subset Agent Skills use: one `key: value` per line, the value
+/// plain or in double quotes. Serving the skill through the Skills extension needs the same
+/// fields the file declares, so they are read from the file rather than written twice.
+pub fn frontmatter() -> Vec<(&'static str, String)> {
+    let text = skill_md();
+    let Some(rest) = text.strip_prefix("---\n") else { return Vec::new() };
+    let Some(end) = rest.find("\n---") else { return Vec::new() };
+    rest[..end]
+        .lines()
+        .filter_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            let value = value.trim();
+            let value = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+                Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
+                None => value.to_owned(),
+            };
+            Some((key.trim(), value))
+        })
+        .collect()
+}
+
 /// The headings of SKILL.md's sections (`##` and `###`), in order.
 pub fn sections() -> Vec<&'static str> {
     skill_md()
@@ -108,6 +131,16 @@ mod tests {
         assert!(card.contains("CURRENT RUNG"));
         assert!(section("no such section").is_none());
         assert!(sections().contains(&"Domain Packs"));
+    }
+
+    #[test]
+    fn the_frontmatter_names_the_folder_and_carries_the_description() {
+        let fields = frontmatter();
+        let keys: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["name", "description", "license"]);
+        assert_eq!(fields[0].1, SKILL_NAME);
+        assert!(fields[1].1.starts_with("Activate when: a key account renewal"));
+        assert!(fields[1].1.ends_with("arms-length vendor relationships."));
     }
 
     #[test]

@@ -244,3 +244,39 @@ async fn prompts_fill_their_arguments_and_complete_the_domain() {
     );
     client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_skill_is_served_through_the_skills_extension_with_digests() {
+    use rmcp::model::{GetSkillRequestParams, ReadResourceDirectoryRequestParams, SkillResources};
+    for era in ERAS {
+        let client = stdio(era).await;
+        let skills = client.list_all_skills().await.unwrap();
+        assert_eq!(skills.len(), 1, "{era:?}");
+        let skill = &skills[0];
+        assert_eq!(skill.uri, "skill://customer-relationship-ladder/SKILL.md");
+        assert_eq!(skill.frontmatter.name, "customer-relationship-ladder");
+        let SkillResources::Files(files) = &skill.resources else { panic!("a manifest") };
+        // Each digest matches the bytes the resource read serves.
+        for file in files {
+            let read = client
+                .read_resource(ReadResourceRequestParams::new(file.uri.clone()))
+                .await
+                .unwrap();
+            let body = serde_json::to_value(&read.contents[0]).unwrap();
+            let text = body["text"].as_str().unwrap();
+            file.verify(text.as_bytes()).unwrap();
+        }
+        let got = client.get_skill(GetSkillRequestParams::new(skill.uri.clone())).await.unwrap();
+        assert_eq!(got.skill.uri, skill.uri);
+        let missing = GetSkillRequestParams::new("skill://nope/SKILL.md");
+        assert!(client.get_skill(missing).await.is_err());
+        let dir = client
+            .read_resource_directory(ReadResourceDirectoryRequestParams::new(
+                "skill://customer-relationship-ladder",
+            ))
+            .await
+            .unwrap();
+        assert!(dir.resources.iter().any(|r| r.mime_type.as_deref() == Some("inode/directory")));
+        client.cancel().await.unwrap();
+    }
+}

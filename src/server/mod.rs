@@ -9,6 +9,7 @@ pub mod http;
 pub mod render;
 pub mod schema;
 pub mod sessions;
+pub mod skills;
 pub mod stdio;
 pub mod tools;
 
@@ -18,10 +19,12 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult, CompletionInfo,
-    GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation, ListPromptsResult,
-    ListResourcesResult, ListToolsResult, PaginatedRequestParams, Prompt, PromptArgument,
-    PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
-    ResourceContents, Role, ServerCapabilities, ServerConfig, Tool,
+    GetPromptRequestParams, GetPromptResponse, GetPromptResult, GetSkillRequestParams,
+    GetSkillResult, Implementation, ListPromptsResult, ListResourcesResult, ListSkillsResult,
+    ListToolsResult, PaginatedRequestParams, Prompt, PromptArgument, PromptMessage,
+    ReadResourceDirectoryRequestParams, ReadResourceDirectoryResult, ReadResourceRequestParams,
+    ReadResourceResponse, ReadResourceResult, ResourceContents, Role, ServerCapabilities,
+    ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -170,17 +173,6 @@ fn caller(ctx: &RequestContext<RoleServer>) -> Option<String> {
     Some(digest.iter().take(16).map(|b| format!("{b:02x}")).collect())
 }
 
-fn skill_resources() -> Vec<Resource> {
-    skill::FILES
-        .iter()
-        .map(|f| {
-            Resource::new(format!("{SKILL_URI}{}", f.path), f.path)
-                .with_mime_type("text/markdown")
-                .with_size(f.text.len() as u64)
-        })
-        .collect()
-}
-
 const DOMAINS: [&str; 4] = ["saas", "professional_services", "manufacturing", "other"];
 
 fn prompts() -> Vec<Prompt> {
@@ -211,6 +203,7 @@ impl ServerHandler for LadderServer {
             .enable_resources()
             .enable_prompts()
             .enable_completions()
+            .enable_skills_with_directory_read()
             .build();
         ServerConfig::new(caps)
             .with_server_info(
@@ -263,7 +256,7 @@ impl ServerHandler for LadderServer {
         _: Option<PaginatedRequestParams>,
         _: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
-        Ok(ListResourcesResult::with_all_items(skill_resources()))
+        Ok(ListResourcesResult::with_all_items(skills::resources()))
     }
 
     async fn read_resource(
@@ -284,6 +277,36 @@ impl ServerHandler for LadderServer {
         let contents =
             ResourceContents::text(file.text, params.uri.clone()).with_mime_type("text/markdown");
         Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+
+    async fn list_skills(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListSkillsResult, ErrorData> {
+        Ok(ListSkillsResult::with_all_items(vec![skills::SKILL.clone()]))
+    }
+
+    async fn get_skill(
+        &self,
+        params: GetSkillRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<GetSkillResult, ErrorData> {
+        if params.uri == skills::SKILL.uri {
+            return Ok(GetSkillResult::new(skills::SKILL.clone()));
+        }
+        Err(ErrorData::invalid_params(
+            format!("no skill {:?}: this server serves {}", params.uri, skills::SKILL.uri),
+            Some(serde_json::json!({ "uri": params.uri })),
+        ))
+    }
+
+    async fn read_resource_directory(
+        &self,
+        params: ReadResourceDirectoryRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceDirectoryResult, ErrorData> {
+        skills::directory(&params.uri)
     }
 
     async fn list_prompts(
