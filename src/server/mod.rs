@@ -6,6 +6,7 @@
 //! the coach's session state between turns, and the transports.
 
 pub mod http;
+pub mod mrtr;
 pub mod render;
 pub mod schema;
 pub mod sessions;
@@ -65,6 +66,7 @@ pub struct LadderServer {
 struct Inner {
     config: Config,
     sessions: Sessions,
+    mrtr: mrtr::Mrtr,
 }
 
 /// The URI prefix of the skill folder's resources.
@@ -79,7 +81,8 @@ impl LadderServer {
     /// A server with `config`.
     pub fn new(config: Config) -> Self {
         let sessions = Sessions::new(config.session_ttl, config.max_sessions);
-        LadderServer { inner: Arc::new(Inner { config, sessions }) }
+        let mrtr = mrtr::Mrtr::new(config.session_ttl);
+        LadderServer { inner: Arc::new(Inner { config, sessions, mrtr }) }
     }
 
     /// The coach session store, for sweeping expired sessions.
@@ -161,6 +164,14 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(719_163 + days).unwrap_or(NaiveDate::MIN)
 }
 
+/// Whether the coach should ask through the host's elicitation (MRTR): the client speaks
+/// 2026-07-28 and declared the elicitation capability for this request.
+fn elicits_inline(ctx: &RequestContext<RoleServer>) -> bool {
+    let modern =
+        ctx.protocol_version().is_some_and(|v| v >= rmcp::model::ProtocolVersion::V_2026_07_28);
+    modern && ctx.client_capabilities().is_some_and(|c| c.elicitation.is_some())
+}
+
 /// Who is calling, for binding coach sessions: over HTTP, a digest of the bearer token, or
 /// the MCP session id when there is no token; over stdio, nobody in particular (the process
 /// has one user).
@@ -230,8 +241,22 @@ impl ServerHandler for LadderServer {
         params: CallToolRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let args = params.arguments.unwrap_or_default();
         let limits = self.limits();
+        if params.name == names::COACH && elicits_inline(&ctx) {
+            let args: tools::CoachArgs = match tools::parse(params.arguments.unwrap_or_default()) {
+                Ok(a) => a,
+                Err(refused) => return Ok(refused.into()),
+            };
+            return self.inner.mrtr.round(
+                &args,
+                params.request_state.as_deref(),
+                params.input_responses.as_ref(),
+                caller(&ctx).as_deref(),
+                today(),
+                limits,
+            );
+        }
+        let args = params.arguments.unwrap_or_default();
         let result = match params.name.as_ref() {
             names::CHECK_ACTIVATION => tools::check_activation(args),
             names::COACH => self.coach(args, caller(&ctx).as_deref()),

@@ -99,6 +99,8 @@ pub enum CoachStatus {
     Finished,
     /// The answer was refused: the same question is pending.
     Refused,
+    /// The user declined or cancelled the coach's form.
+    Cancelled,
 }
 
 /// The result of `coach`.

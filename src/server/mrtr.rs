@@ -1,0 +1,252 @@
+//! The coach for clients on protocol 2026-07-28 that declare elicitation: each step's question
+//! goes to the host as an `InputRequiredResult` whose elicitation form the host puts to the
+//! human, so the model cannot answer in the user's place.
+//!
+//! The session travels in a `requestState` sealed with rmcp's `RequestStateCodec`: bound to the
+//! `coach` tool and the caller, with the session's time-to-live. The client's copy is untrusted
+//! input: a state that was tampered with, expired, bound elsewhere or already used is refused.
+//! Each state is good for one answer; a digest of every used state is kept until it would
+//! have expired anyway, which refuses replays without holding sessions in memory.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rmcp::ErrorData;
+use rmcp::model::{
+    CallToolResponse, ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction,
+    ElicitationSchema, EnumSchema, InputRequest, InputRequiredResult, RequestStateCodec,
+    SealOptions, StringFormat,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::tools::{self, CoachArgs};
+use crate::method::coach::{self, Answer, State, Step, YesNo};
+use crate::method::{Lever, Limits};
+
+/// The key of the one input request in each round.
+const ANSWER: &str = "answer";
+
+/// Seals and opens coach states, and remembers which were used.
+pub struct Mrtr {
+    codec: RequestStateCodec,
+    ttl: Duration,
+    spent: Mutex<HashMap<[u8; 32], Instant>>,
+}
+
+impl Mrtr {
+    /// A codec with a fresh random key: states do not outlive the process, and a key never
+    /// leaves it.
+    pub fn new(ttl: Duration) -> Self {
+        let mut key = [0u8; 32];
+        // Without the operating system's generator the key would be guessable: stop instead.
+        getrandom::fill(&mut key).expect("the operating system's random generator is available");
+        let codec = RequestStateCodec::try_new(key.to_vec())
+            .expect("a 32-byte key meets the codec's minimum length");
+        Mrtr { codec, ttl, spent: Mutex::new(HashMap::new()) }
+    }
+
+    /// One round of the coach: starts, or takes the answer to the pending step, and returns
+    /// the next form or the finished result.
+    ///
+    /// # Errors
+    ///
+    /// `-32602` when the request state is invalid, tampered with, expired, bound to another
+    /// caller or already used, or the response is missing.
+    pub fn round(
+        &self,
+        args: &CoachArgs,
+        request_state: Option<&str>,
+        responses: Option<&BTreeMap<String, Value>>,
+        caller: Option<&str>,
+        today: chrono::NaiveDate,
+        limits: Limits,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let binding = binding(caller);
+        let Some(sealed) = request_state else {
+            let (state, _) = match tools::coach_start(args, today, limits) {
+                Ok(started) => started,
+                Err(refused) => return Ok(refused.into()),
+            };
+            return self.ask(&state, None, &binding);
+        };
+        let state: State = self.codec.open_json_with(sealed, &binding).map_err(|_| {
+            bad_state("it is invalid, was altered, expired or belongs to another caller")
+        })?;
+        self.spend(sealed)?;
+        let Some(pending) = state.pending else {
+            return Err(bad_state("its session is finished"));
+        };
+        let response = responses
+            .and_then(|r| r.get(ANSWER))
+            .ok_or_else(|| ErrorData::invalid_params("inputResponses.answer is missing", None))?;
+        let result: ElicitResult = serde_json::from_value(response.clone()).map_err(|e| {
+            ErrorData::invalid_params(
+                format!("inputResponses.answer is not an elicitation result: {e}"),
+                None,
+            )
+        })?;
+        if result.action != ElicitationAction::Accept {
+            let reply = coach::Reply {
+                prompt: None,
+                range: coach::range(&state.answers).0,
+                findings: Vec::new(),
+                card: None,
+                handoffs: Vec::new(),
+            };
+            let mut out = tools::CoachOutput::from_reply(None, reply);
+            out.status = tools::CoachStatus::Cancelled;
+            out.instruction = format!(
+                "The user stopped the coach at step {} ({:?}). Ask whether they want to resume \
+                 later; do not answer the step for them.",
+                pending.number(),
+                result.action
+            );
+            let text = out.instruction.clone();
+            return Ok(tools::ok_result(&out, text).into());
+        }
+        let answer = answer_from(pending, result.content.as_ref().unwrap_or(&Value::Null));
+        match coach::answer(&state, &answer, limits) {
+            Ok((next, reply)) if next.pending.is_none() => {
+                Ok(tools::coach_turn(None, reply).into())
+            }
+            Ok((next, _)) => self.ask(&next, None, &binding),
+            Err(refusal) => self.ask(&state, Some(refusal.error.to_string()), &binding),
+        }
+    }
+
+    /// The form for the pending step, with the state sealed for the answer's round.
+    fn ask(
+        &self,
+        state: &State,
+        problem: Option<String>,
+        binding: &[u8],
+    ) -> Result<CallToolResponse, ErrorData> {
+        let Some(step) = state.pending else {
+            return Err(bad_state("its session is finished"));
+        };
+        let sealed = self
+            .codec
+            .seal_json_with(state, &SealOptions::new().associated_data(binding).ttl(self.ttl))
+            .map_err(|e| {
+                ErrorData::internal_error(format!("sealing the coach state: {e}"), None)
+            })?;
+        let prompt = coach::prompt(state, step);
+        let mut message = format!("Step {} of 5. {}", step.number(), prompt.question);
+        if let Some(earlier) = &prompt.earlier {
+            message.push_str(&format!(" (Earlier you said: \"{earlier}\".)"));
+        }
+        if let Some(problem) = problem {
+            message = format!("That answer could not be taken: {problem}\n\n{message}");
+        }
+        let params = ElicitRequestParams::FormElicitationParams {
+            meta: None,
+            message,
+            requested_schema: form(step),
+        };
+        let mut requests = BTreeMap::new();
+        requests.insert(ANSWER.to_owned(), InputRequest::Elicitation(ElicitRequest::new(params)));
+        Ok(InputRequiredResult::new(Some(requests), Some(sealed)).into())
+    }
+
+    /// Marks a sealed state used, refusing it if it already was.
+    fn spend(&self, sealed: &str) -> Result<(), ErrorData> {
+        let digest: [u8; 32] = Sha256::digest(sealed.as_bytes()).into();
+        let mut spent = self.spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ttl = self.ttl;
+        spent.retain(|_, used| used.elapsed() <= ttl);
+        if spent.insert(digest, Instant::now()).is_some() {
+            return Err(bad_state("it was already used: each step's state answers once"));
+        }
+        Ok(())
+    }
+}
+
+fn binding(caller: Option<&str>) -> Vec<u8> {
+    format!("tools/call:coach|{}", caller.unwrap_or("")).into_bytes()
+}
+
+fn bad_state(why: &str) -> ErrorData {
+    ErrorData::invalid_params(
+        format!("the coach's requestState was refused: {why}. Start the coach again."),
+        None,
+    )
+}
+
+/// The elicitation form for a step: the fields the human fills in.
+fn form(step: Step) -> ElicitationSchema {
+    let text =
+        |description: &'static str| move |s: rmcp::model::StringSchema| s.description(description);
+    let builder =
+        ElicitationSchema::builder().title(format!("Relationship Ladder, step {}", step.number()));
+    let builder = match step {
+        Step::OutsideContract => builder.required_string_with(
+            ANSWER_TEXT,
+            text(
+                "The last three things you did for this customer that were not in the contract \
+             (leave it blank if you can't name any).",
+            ),
+        ),
+        Step::Unrequested => builder
+            .required_string_with(ANSWER_TEXT, text("What you did, and what need it met."))
+            .required_bool_with("concrete", |b| {
+                b.description("Was this done (not planned), and had the customer not asked for it?")
+            }),
+        Step::PlansShared => builder
+            .required_enum_schema(
+                "shared_before_final",
+                EnumSchema::builder(vec!["yes".into(), "no".into()])
+                    .description(
+                        "Do their strategic plans reach you before they are final or public?",
+                    )
+                    .build(),
+            )
+            .optional_string(ANSWER_TEXT),
+        Step::Barrier => builder.required_enum_schema(
+            "choice",
+            EnumSchema::builder(vec!["a".into(), "b".into(), "c".into()])
+                .enum_titles(vec![
+                    "(a) We don't know their business".into(),
+                    "(b) We're afraid to overstep".into(),
+                    "(c) They don't engage".into(),
+                ])
+                .unwrap_or_else(|_| EnumSchema::builder(vec!["a".into(), "b".into(), "c".into()]))
+                .build(),
+        ),
+        Step::Action => builder
+            .required_string_with(
+                "action",
+                text("The one action that would evidence one rung climbed."),
+            )
+            .required_string_with("owner", text("The named person who owns it."))
+            .required_string_with("due", |s| {
+                s.format(StringFormat::Date).description("When it is due: within 30 days.")
+            }),
+    };
+    // The forms above are fixed and well-formed; an empty form is the fallback if a builder
+    // rule ever changed, and the coach would then refuse the empty answer.
+    builder.build().unwrap_or_else(|_| ElicitationSchema::new(BTreeMap::new()))
+}
+
+const ANSWER_TEXT: &str = "text";
+
+/// The coach answer a form's content carries for `step`.
+fn answer_from(step: Step, content: &Value) -> Answer {
+    let get = |k: &str| content.get(k).and_then(Value::as_str).map(str::to_owned);
+    Answer {
+        step: step.number(),
+        text: get(ANSWER_TEXT).unwrap_or_default(),
+        concrete: content.get("concrete").and_then(Value::as_bool),
+        shared_before_final: match get("shared_before_final").as_deref() {
+            Some("yes") => Some(YesNo::Yes),
+            Some("no") => Some(YesNo::No),
+            _ => None,
+        },
+        choice: get("choice").and_then(|c| c.chars().next()).and_then(Lever::from_letter),
+        action: get("action"),
+        owner: get("owner"),
+        due: get("due").and_then(|d| d.parse().ok()),
+        volunteered: Vec::new(),
+    }
+}
