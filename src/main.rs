@@ -26,8 +26,8 @@ struct Cli {
 enum Command {
     /// Serve the method over MCP: stdio by default, Streamable HTTP with --http.
     Serve {
-        /// Serve Streamable HTTP on this address (for example 127.0.0.1:8790) at /mcp.
-        #[arg(long, value_name = "ADDR")]
+        /// Serve Streamable HTTP at /mcp on this address; without one, 127.0.0.1:8790.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:8790")]
         http: Option<SocketAddr>,
         /// Require this bearer token on every HTTP request.
         #[arg(long, env = "RELATIONSHIP_LADDER_TOKEN", hide_env_values = true, requires = "http")]
@@ -121,11 +121,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// Logs to stderr only (stdout carries the protocol over stdio), without colours, at `level`
 /// unless RUST_LOG says otherwise.
 fn init_logging(level: &str) -> Result<()> {
+    let bad = || format!("--log-level {level:?}: expected error, warn, info, debug or trace");
+    if !["error", "warn", "info", "debug", "trace"].contains(&level) {
+        anyhow::bail!(bad());
+    }
+    // rmcp's warnings quote the requests they reject, which can carry a user's words: they
+    // appear only when the user asks for debug output.
+    let default = if matches!(level, "debug" | "trace") {
+        level.to_owned()
+    } else {
+        format!("{level},rmcp=error")
+    };
     let filter = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.is_empty() => tracing_subscriber::EnvFilter::try_new(spec)?,
-        _ => tracing_subscriber::EnvFilter::try_new(level).with_context(|| {
-            format!("--log-level {level:?}: expected error, warn, info, debug or trace")
-        })?,
+        _ => tracing_subscriber::EnvFilter::try_new(default).with_context(bad)?,
     };
     tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -164,6 +164,14 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(719_163 + days).unwrap_or(NaiveDate::MIN)
 }
 
+/// The span every request runs in: its method and JSON-RPC id, nothing the user wrote.
+fn request_span(
+    method: &'static str,
+    ctx: &RequestContext<RoleServer>,
+) -> tracing::span::EnteredSpan {
+    tracing::info_span!("request", method, id = %ctx.id).entered()
+}
+
 /// Whether the coach should ask through the host's elicitation (MRTR): the client speaks
 /// 2026-07-28 and declared the elicitation capability for this request.
 fn elicits_inline(ctx: &RequestContext<RoleServer>) -> bool {
@@ -227,8 +235,9 @@ impl ServerHandler for LadderServer {
     async fn list_tools(
         &self,
         _: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
+        let _span = request_span("tools/list", &ctx);
         Ok(ListToolsResult::with_all_items(tools::TOOLS.clone()))
     }
 
@@ -241,6 +250,7 @@ impl ServerHandler for LadderServer {
         params: CallToolRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        let _span = request_span("tools/call", &ctx);
         let limits = self.limits();
         if params.name == names::COACH && elicits_inline(&ctx) {
             let args: tools::CoachArgs = match tools::parse(params.arguments.unwrap_or_default()) {
@@ -279,16 +289,18 @@ impl ServerHandler for LadderServer {
     async fn list_resources(
         &self,
         _: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
+        let _span = request_span("resources/list", &ctx);
         Ok(ListResourcesResult::with_all_items(skills::resources()))
     }
 
     async fn read_resource(
         &self,
         params: ReadResourceRequestParams,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
+        let _span = request_span("resources/read", &ctx);
         let file = params
             .uri
             .strip_prefix(SKILL_URI)
@@ -307,16 +319,18 @@ impl ServerHandler for LadderServer {
     async fn list_skills(
         &self,
         _: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ListSkillsResult, ErrorData> {
+        let _span = request_span("skills/list", &ctx);
         Ok(ListSkillsResult::with_all_items(vec![skills::SKILL.clone()]))
     }
 
     async fn get_skill(
         &self,
         params: GetSkillRequestParams,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<GetSkillResult, ErrorData> {
+        let _span = request_span("skills/get", &ctx);
         if params.uri == skills::SKILL.uri {
             return Ok(GetSkillResult::new(skills::SKILL.clone()));
         }
@@ -329,24 +343,27 @@ impl ServerHandler for LadderServer {
     async fn read_resource_directory(
         &self,
         params: ReadResourceDirectoryRequestParams,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ReadResourceDirectoryResult, ErrorData> {
+        let _span = request_span("resources/directory/read", &ctx);
         skills::directory(&params.uri)
     }
 
     async fn list_prompts(
         &self,
         _: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
+        let _span = request_span("prompts/list", &ctx);
         Ok(ListPromptsResult::with_all_items(prompts()))
     }
 
     async fn get_prompt(
         &self,
         params: GetPromptRequestParams,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
+        let _span = request_span("prompts/get", &ctx);
         let args = params.arguments.unwrap_or_default();
         let arg = |name: &str| args.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned();
         let domain = arg("domain");
@@ -383,8 +400,9 @@ impl ServerHandler for LadderServer {
     async fn complete(
         &self,
         params: CompleteRequestParams,
-        _: RequestContext<RoleServer>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
+        let _span = request_span("completion/complete", &ctx);
         let prefix = params.argument.value.to_lowercase();
         let values: Vec<String> = match params.argument.name.as_str() {
             "domain" => {

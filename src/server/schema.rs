@@ -77,7 +77,35 @@ fn root<T: JsonSchema>(settings: SchemaSettings) -> Map<String, Value> {
     };
     map.remove("title");
     map.remove("$defs");
+    tidy(&mut map);
     map
+}
+
+/// Drops what carries no information for a model (`"default": null`, integer formats) and
+/// unwraps descriptions that doc comments broke across lines.
+fn tidy(schema: &mut Map<String, Value>) {
+    if schema.get("default").is_some_and(Value::is_null) {
+        schema.remove("default");
+    }
+    if let Some(Value::String(format)) = schema.get("format")
+        && (format.starts_with("uint") || format.starts_with("int"))
+    {
+        schema.remove("format");
+    }
+    if let Some(Value::String(d)) = schema.get_mut("description") {
+        *d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    for value in schema.values_mut() {
+        match value {
+            Value::Object(inner) => tidy(inner),
+            Value::Array(items) => items.iter_mut().for_each(|item| {
+                if let Value::Object(inner) = item {
+                    tidy(inner);
+                }
+            }),
+            _ => {}
+        }
+    }
 }
 
 /// Marks `field` optional in an object schema, for a field the server fills in when the
