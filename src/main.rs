@@ -1,6 +1,7 @@
 //! The `relationship-ladder` command line: parses arguments and hands off to the library.
 //!
-//! Exit codes: 0 success, 1 the engine refused the input, 2 a usage error (clap's own).
+//! Exit codes: 0 success, 1 the tool refused the input (or the server failed), 2 a usage error:
+//! a bad flag (clap's own) or arguments that cannot be read.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -24,6 +25,29 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List the tools with their arguments (--json for the raw definitions).
+    Tools {
+        /// Print the tool definitions as JSON, schemas included.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Call a tool through the server's own MCP path and print its result.
+    ///
+    /// Exit status: 0 when the tool answered, 1 when it refused the input (the result has
+    /// isError), 2 for a usage error.
+    Call {
+        /// The tool: check_activation, coach, diagnose, audit_trust, render_card, read_skill.
+        tool: String,
+        /// The arguments as a JSON object.
+        #[arg(long, value_name = "ARGS", conflicts_with = "file")]
+        json: Option<String>,
+        /// Read the arguments from a JSON file (- for standard input).
+        #[arg(long, value_name = "FILE")]
+        file: Option<std::path::PathBuf>,
+        /// What to print: text (the card or a summary) or json (the full structured content).
+        #[arg(long, value_enum, default_value = "text")]
+        output: Output,
+    },
     /// Serve the method over MCP: stdio by default, Streamable HTTP with --http.
     Serve {
         /// Serve Streamable HTTP at /mcp on this address; without one, 127.0.0.1:8790.
@@ -53,6 +77,15 @@ enum Command {
         #[arg(long, conflicts_with = "section")]
         list: bool,
     },
+}
+
+/// What `call` prints.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Output {
+    /// The result's text block: the card, or a summary.
+    Text,
+    /// The result's structured content, as JSON.
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -96,9 +129,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         };
     }
+    if let Command::Tools { json } = cli.command {
+        return local(|session| async move { print_tools(&session.tools().await?, json) });
+    }
+    if let Command::Call { tool, json, file, output } = cli.command {
+        // Arguments that cannot be read are a usage error, like a bad flag.
+        let args = match read_args(json, file) {
+            Ok(args) => args,
+            Err(err) => {
+                #[allow(clippy::print_stderr, reason = "the command line reports its one error")]
+                {
+                    eprintln!("relationship-ladder: {err:#}");
+                }
+                return Ok(ExitCode::from(2));
+            }
+        };
+        return local(|session| async move {
+            let result = session.call(&tool, args).await?;
+            print_result(&result, output)?;
+            Ok(if result.is_error == Some(true) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        });
+    }
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Serve { .. } => unreachable!("serve returned above"),
+        Command::Serve { .. } | Command::Tools { .. } | Command::Call { .. } => {
+            unreachable!("handled above")
+        }
         Command::Skill { list: true, .. } => {
             for heading in skill::sections() {
                 writeln!(out, "{heading}")?;
@@ -141,5 +197,103 @@ fn init_logging(level: &str) -> Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();
+    Ok(())
+}
+
+/// Runs `f` against an in-process server on a single-threaded runtime.
+fn local<F, Fut>(f: F) -> Result<ExitCode>
+where
+    F: FnOnce(server::local::Local) -> Fut,
+    Fut: std::future::Future<Output = Result<ExitCode>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let session = server::local::Local::connect(LadderServer::new(Config::default())).await?;
+        f(session).await
+    })
+}
+
+fn read_args(
+    json: Option<String>,
+    file: Option<std::path::PathBuf>,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let text = match (json, file) {
+        (Some(text), _) => text,
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("reading standard input")?;
+            text
+        }
+        (None, Some(path)) => {
+            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?
+        }
+        (None, None) => "{}".to_owned(),
+    };
+    match serde_json::from_str(&text).context("the arguments are not JSON")? {
+        serde_json::Value::Object(map) => Ok(map),
+        other => anyhow::bail!("the arguments must be a JSON object, not {}", kind(&other)),
+    }
+}
+
+fn kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn print_tools(tools: &[rmcp::model::Tool], json: bool) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(tools)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for tool in tools {
+        writeln!(out, "{} — {}", tool.name, tool.title.as_deref().unwrap_or_default())?;
+        writeln!(out, "    {}", tool.description.as_deref().unwrap_or_default())?;
+        let schema = &tool.input_schema;
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(|r| r.as_array())
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        if let Some(props) = schema.get("properties").and_then(|p| p.as_object()) {
+            let args: Vec<String> = props
+                .keys()
+                .map(|k| {
+                    if required.contains(&k.as_str()) {
+                        format!("{k} (required)")
+                    } else {
+                        k.clone()
+                    }
+                })
+                .collect();
+            writeln!(out, "    arguments: {}", args.join(", "))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_result(result: &rmcp::model::CallToolResult, output: Output) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match output {
+        Output::Json => {
+            let value = result.structured_content.clone().unwrap_or(serde_json::Value::Null);
+            writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        }
+        Output::Text => {
+            for block in &result.content {
+                if let Some(text) = block.as_text() {
+                    writeln!(out, "{}", text.text.trim_end())?;
+                }
+            }
+        }
+    }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! the coach's session state between turns, and the transports.
 
 pub mod http;
+pub mod local;
 pub mod mrtr;
 pub mod render;
 pub mod schema;
