@@ -637,3 +637,68 @@ fn the_example_account_reads_as_the_method_intends() {
     assert_eq!(d.design.as_ref().unwrap().target.target, Target::Climb { rung: rung(3) });
     assert_eq!(d.primary_constraint.as_ref().unwrap().rule, Rule::Q27);
 }
+
+#[test]
+fn q34_legitimate_evidence_is_not_held_down_by_incidental_wording() {
+    // Each of these once matched a lexicon phrase too broad for its cue; the stricter reading
+    // must not punish words that only resemble a fake move.
+    let cases = [
+        (
+            "roadmap_shared_before_final",
+            "Their CFO walked Priya through the draft restructuring \
+            plan three weeks before the press release",
+            4,
+        ),
+        (
+            "vendor_shaped_strategy",
+            "Their CEO cited our churn analysis in the staff newsletter \
+            when announcing the new strategy",
+            5,
+        ),
+        (
+            "unstated_need_addressed",
+            "Priya read their own NPS verbatims, found onboarding drove \
+            churn and rebuilt the flow",
+            3,
+        ),
+        (
+            "customer_specific_insight",
+            "We built a discounted-cash-flow model of their expansion",
+            3,
+        ),
+        (
+            "joint_asset_switching_cost",
+            "Under the joint capacity plan both sides fund a new line; \
+            we are sole supplier for 5 years",
+            4,
+        ),
+        (
+            "joint_asset_switching_cost",
+            "Integration co-developed and live since May; they also \
+            agreed to a case study",
+            4,
+        ),
+        (
+            "invited_to_customer_planning",
+            "Priya has been going to their weekly S&OP meeting since \
+            March",
+            3,
+        ),
+        (
+            "roadmap_shared_before_final",
+            "Their COO shared the draft 2027 roadmap, probably before \
+            their board saw it",
+            4,
+        ),
+        ("unstated_need_addressed", "生産予定データから需要予測を構築した", 3),
+        (
+            "unstated_need_addressed",
+            "We rebuilt their routing so tickets reach the plant engineer",
+            3,
+        ),
+    ];
+    for (observation, text, rung_wanted) in cases {
+        let d = run(&input(vec![item(observation, text, "2026-11-01")]));
+        assert_eq!(tags(&d)[0], Some(rung(rung_wanted)), "{text}: {:?}", item_rules(&d, 0));
+    }
+}
