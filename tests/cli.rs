@@ -38,7 +38,7 @@ fn every_tool_answers_from_the_command_line() {
             "check_activation",
             r#"{"account_acv": {"amount": 84000}, "customer_count": 140, "explicit_request": true}"#,
         ),
-        ("coach", "{}"),
+        ("coach", r#"{"acv": {"amount": 84000}, "customer_count": 140}"#),
         ("audit_trust", "{}"),
         ("render_card", render.as_str()),
         ("read_skill", r#"{"section": "The Process"}"#),

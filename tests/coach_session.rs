@@ -14,7 +14,7 @@ async fn start(client: &Client) -> String {
         client,
         "coach",
         json!({"account": "Northwind", "account_owner": "Dana",
-        "date": "2026-12-03"}),
+        "date": "2026-12-03", "acv": {"amount": 84000}, "customer_count": 140}),
     )
     .await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
@@ -123,5 +123,20 @@ async fn a_forged_handle_is_refused() {
     // An answer without any session is refused too, not taken as a start.
     let r = call(&client, "coach", json!({"step": 1, "text": "x"})).await;
     assert_eq!(r.is_error, Some(true));
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn q1_the_coach_checks_the_exclusions_before_its_first_question() {
+    let client = stdio(Era::V2025_11).await;
+    let declined =
+        call(&client, "coach", json!({"acv": {"amount": 300}, "customer_count": 7})).await;
+    assert_eq!(declined.is_error, Some(true));
+    let s = structured(&declined);
+    assert_eq!(s["decision"], "decline");
+    assert_eq!(s["handoffs"][0]["skill"], "lean-startup");
+    let asked = call(&client, "coach", json!({})).await;
+    assert_eq!(asked.is_error, Some(true));
+    assert_eq!(structured(&asked)["decision"], "ask");
     client.cancel().await.unwrap();
 }

@@ -35,7 +35,8 @@ async fn both_eras_call_tools_over_http() {
         let result = call(&client, "diagnose", example()).await;
         assert_eq!(result.is_error, Some(false), "{era:?}: {}", text(&result));
         assert_eq!(structured(&result)["diagnose"]["standing"]["rung"], 2);
-        let coach = call(&client, "coach", json!({})).await;
+        let coach =
+            call(&client, "coach", json!({"acv": {"amount": 84000}, "customer_count": 140})).await;
         assert_eq!(structured(&coach)["prompt"]["step"], 1);
         client.cancel().await.unwrap();
     }
@@ -46,7 +47,8 @@ async fn a_coach_session_cannot_be_answered_from_another_http_session() {
     let server = HttpServer::start(&[]).await;
     let alice = server.client(Era::V2025_11, None).await;
     let bob = server.client(Era::V2025_11, None).await;
-    let started = call(&alice, "coach", json!({})).await;
+    let started =
+        call(&alice, "coach", json!({"acv": {"amount": 84000}, "customer_count": 140})).await;
     let handle = structured(&started)["session"].as_str().unwrap().to_owned();
     let stolen = call(&bob, "coach", json!({"session": handle, "step": 1, "text": "x"})).await;
     assert_eq!(stolen.is_error, Some(true));

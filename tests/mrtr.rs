@@ -66,6 +66,11 @@ async fn connect(human: Human, extra: &[&str]) -> RunningService<RoleClient, Hum
         .unwrap()
 }
 
+fn start_params() -> CallToolRequestParams {
+    let args = json!({"acv": {"amount": 84000}, "customer_count": 140});
+    CallToolRequestParams::new("coach").with_arguments(args.as_object().unwrap().clone())
+}
+
 fn script() -> Vec<Value> {
     vec![
         json!({"text": "Fixed their label printer; trained two dispatchers"}),
@@ -84,8 +89,12 @@ async fn the_host_asks_the_human_each_step_and_the_call_ends_with_the_card() {
     let client = connect(human.clone(), &[]).await;
     let result = client
         .call_tool(
-            CallToolRequestParams::new("coach")
-                .with_arguments(json!({"account": "Northwind"}).as_object().unwrap().clone()),
+            CallToolRequestParams::new("coach").with_arguments(
+                json!({"account": "Northwind", "acv": {"amount": 84000}, "customer_count": 140})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
         )
         .await
         .unwrap();
@@ -96,7 +105,7 @@ async fn the_host_asks_the_human_each_step_and_the_call_ends_with_the_card() {
     let asked = human.asked.lock().unwrap().clone();
     assert_eq!(asked.len(), 5, "one form per step: {asked:#?}");
     for (i, message) in asked.iter().enumerate() {
-        assert!(message.starts_with(&format!("Step {} of 5", i + 1)), "{message}");
+        assert!(message.contains(&format!("Step {} of 5", i + 1)), "{message}");
     }
     client.cancel().await.unwrap();
 }
@@ -111,11 +120,11 @@ async fn an_invalid_answer_is_asked_again_with_the_reason() {
     );
     let human = Human { script: Arc::new(Mutex::new(answers)), ..Human::default() };
     let client = connect(human.clone(), &[]).await;
-    let result = client.call_tool(CallToolRequestParams::new("coach")).await.unwrap();
+    let result = client.call_tool(start_params()).await.unwrap();
     assert_eq!(result.structured_content.unwrap()["status"], "finished");
     let asked = human.asked.lock().unwrap().clone();
     assert_eq!(asked.len(), 6);
-    assert!(asked[5].starts_with("That answer could not be taken"), "{}", asked[5]);
+    assert!(asked[5].contains("That answer could not be taken"), "{}", asked[5]);
     assert!(asked[5].contains("Step 5 of 5"));
     client.cancel().await.unwrap();
 }
@@ -125,7 +134,7 @@ async fn first_round(
     client: &RunningService<RoleClient, Human>,
 ) -> (String, CallToolRequestParams) {
     let CallToolResponse::InputRequired(round) =
-        client.call_tool_once(CallToolRequestParams::new("coach")).await.unwrap()
+        client.call_tool_once(start_params()).await.unwrap()
     else {
         panic!("a 2026 client with elicitation gets a form");
     };
@@ -135,7 +144,7 @@ async fn first_round(
         "answer".to_owned(),
         json!({"action": "accept", "content": {"text": "Trained their dispatchers"}}),
     );
-    let mut retry = CallToolRequestParams::new("coach");
+    let mut retry = start_params();
     retry.input_responses = Some(responses);
     (state, retry)
 }

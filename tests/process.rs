@@ -117,7 +117,7 @@ fn an_expired_coach_session_is_refused() {
     read();
     send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
     send(
-        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "coach", "arguments": {}}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "coach", "arguments": {"acv": {"amount": 84000}, "customer_count": 140}}}),
     );
     let started = read();
     let handle = started["result"]["structuredContent"]["session"].as_str().unwrap().to_owned();

@@ -563,9 +563,10 @@ fn q30_card_evidence_shows_the_highest_tags_most_recent_first() {
         item("stopped_shopping", "Renewed without tender", "2026-07-01"),
     ];
     let card = run(&input(evidence)).card.unwrap();
-    let texts: Vec<_> = card.evidence.iter().map(|e| e.text.as_str()).take(3).collect();
-    assert_eq!(texts[0], "Newer unasked fix");
-    assert_eq!(texts[1], "Older unasked fix");
+    let texts: Vec<_> = card.evidence.iter().map(|e| e.text.as_str()).collect();
+    // The passing stop-rule answer (2026-11-12, Rung 3) takes its place by date.
+    let answer = passing_stop_rule().text;
+    assert_eq!(texts, ["Newer unasked fix", answer.as_str(), "Older unasked fix"]);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::input::{Checker, InputErrors, Limits};
 use super::rules::Rule;
 use super::rung::Rung;
 use super::trust::TrustStatus;
@@ -114,7 +115,7 @@ pub struct Card {
     pub owner: String,
     /// The current rung.
     pub rung: CardRung,
-    /// The highest-tagged evidence, most recent first on ties (Q30); at most three are shown.
+    /// The three highest-tagged pool items, most recent first on ties (Q30).
     pub evidence: Vec<CardEvidence>,
     /// The target rung.
     pub target: CardTarget,
@@ -149,6 +150,32 @@ pub struct Card {
     /// Whether the card is provisional (the coach's, Q30).
     #[serde(default)]
     pub provisional: bool,
+}
+
+/// Checks a card given as fields, before it is rendered: the text limits and the hidden
+/// characters of Q34, as for any other input.
+pub fn validate(card: &Card, limits: Limits) -> Result<(), InputErrors> {
+    let mut check = Checker::new(limits);
+    check.text(|| "card.account".into(), &card.account);
+    check.text(|| "card.owner".into(), &card.owner);
+    check.text(|| "card.primary_constraint".into(), &card.primary_constraint);
+    check.count("card.evidence", card.evidence.len(), limits.evidence_items, "evidence lines");
+    for (i, e) in card.evidence.iter().enumerate() {
+        check.text(|| format!("card.evidence[{i}].text"), &e.text);
+    }
+    for (name, text) in [
+        ("card.requirement", &card.requirement),
+        ("card.action", &card.action),
+        ("card.action_owner", &card.action_owner),
+        ("card.success_evidence", &card.success_evidence),
+        ("card.stop_rule_answer", &card.stop_rule_answer),
+    ] {
+        check.opt_text(|| name.into(), text.as_deref());
+    }
+    for (i, c) in card.checklist.iter().enumerate() {
+        check.text(|| format!("card.checklist[{i}].why"), &c.why);
+    }
+    check.finish()
 }
 
 /// A rendering of the card.

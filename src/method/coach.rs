@@ -689,7 +689,14 @@ fn step5(state: &State, answer: &Answer) -> Result<Commitment, Box<Refusal>> {
             Rule::Q13,
         );
     }
-    let last = state.date + TimeDelta::days(COACH_ACTION_DAYS);
+    let Some(last) = state.date.checked_add_signed(TimeDelta::days(COACH_ACTION_DAYS)) else {
+        return refuse5(
+            "due",
+            format!("the session date {} leaves no 30 days", state.date),
+            "a session started on a date before the end of the calendar",
+            Rule::Q13,
+        );
+    };
     match answer.due {
         None => refuse5(
             "due",
@@ -739,17 +746,24 @@ pub fn range(answers: &[Recorded]) -> ((Rung, Rung), Vec<Finding>) {
 }
 
 fn handoffs(state: &State) -> Vec<Handoff> {
-    let step2_blank = state.answers.iter().any(|a| a.step == Step::Unrequested && !a.positive);
-    if step2_blank {
-        vec![Handoff::new(
+    let mut list = Vec::new();
+    if state.answers.iter().any(|a| a.step == Step::Unrequested && !a.positive) {
+        list.push(Handoff::new(
             Skill::JobsToBeDone,
             Rule::Q35,
-            "step 2 named no unstated need: \
-            jobs-to-be-done surfaces candidates",
-        )]
-    } else {
-        Vec::new()
+            "step 2 named no unstated need: jobs-to-be-done surfaces candidates",
+        ));
     }
+    // R35, Q35: a provisional target of Rung 4 or 5 needs the incentive check first.
+    let ((low, _), _) = range(&state.answers);
+    if low.next().is_some_and(|t| t >= Rung::FOUR) {
+        list.push(Handoff::new(
+            Skill::PrincipalAgent,
+            Rule::R35,
+            "check incentive alignment before Rung 4-5 joint planning",
+        ));
+    }
+    list
 }
 
 /// The provisional card after step 5 (Q30): the range, the step-5 action, and the checks the

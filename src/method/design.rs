@@ -288,6 +288,7 @@ pub fn owner_is_named(owner: &str) -> bool {
 
 /// Whether a move is relational (Q24, R25, R21e), with what showed it.
 pub fn relational(action: &str, kind: MoveKind) -> (bool, Vec<Finding>) {
+    let spans = text::spans_for(action, Reading::Plan);
     let cues = text::scan_for(action, Reading::Plan);
     let mut findings = Vec::new();
     if let Some(phrase) = cues.phrase(Cue::Social) {
@@ -297,8 +298,18 @@ pub fn relational(action: &str, kind: MoveKind) -> (bool, Vec<Finding>) {
             format!("the plan is social activity (\"{phrase}\"): zero operational change"),
         ));
     }
-    let contact = cues.phrase(Cue::Social).or(cues.phrase(Cue::Relational));
-    let core_is_contact = contact.is_some() && !cues.has(Cue::Operational);
+    // An operational word inside a relational phrase ("build" in "build trust", "commit" in
+    // "committee") is part of that phrase, not an operational core.
+    let contact: Vec<_> = spans
+        .iter()
+        .filter(|s| matches!(s.cue, Cue::Social | Cue::Relational | Cue::VagueAction))
+        .collect();
+    let operational = spans
+        .iter()
+        .filter(|s| s.cue == Cue::Operational)
+        .any(|s| !contact.iter().any(|c| s.within(c)));
+    let contact_phrase = cues.phrase(Cue::Social).or(cues.phrase(Cue::Relational));
+    let core_is_contact = contact_phrase.is_some() && !operational;
     let is_relational = kind == MoveKind::Relational || core_is_contact;
     if kind == MoveKind::Operational && core_is_contact {
         findings.push(Finding::at(
@@ -308,7 +319,7 @@ pub fn relational(action: &str, kind: MoveKind) -> (bool, Vec<Finding>) {
                 "classified operational, but its core is more contact (\"{}\") with nothing that \
                  changes who does what, what is built or what is committed: relational, the \
                  stricter reading (Q34)",
-                contact.unwrap_or_default()
+                contact_phrase.unwrap_or_default()
             ),
         ));
     }
@@ -489,6 +500,14 @@ mod tests {
         let (rel, _) = relational("Build the integration", MoveKind::Relational);
         assert!(rel, "the assistant's own relational reading stands");
         let (rel, _) = relational("Mehr Abendessen mit dem Vorstand", MoveKind::Operational);
+        assert!(rel);
+        let (rel, _) = relational(
+            "Host quarterly executive dinners to build trust with their CFO",
+            MoveKind::Operational,
+        );
+        assert!(rel, "build inside build trust is not an operational core");
+        let (rel, _) =
+            relational("Monthly relationship-building calls with the COO", MoveKind::Operational);
         assert!(rel);
     }
 

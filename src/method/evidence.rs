@@ -302,7 +302,7 @@ pub(crate) fn check_rationalizations(check: &mut Checker, list: &[Rationalizatio
     for (i, r) in list.iter().enumerate() {
         check.text(|| format!("rationalizations[{i}].phrase"), &r.phrase);
         check.text(|| format!("rationalizations[{i}].reality"), &r.reality);
-        if text::word_count(&r.phrase) < 2 && r.phrase.chars().count() < 4 {
+        if text::word_count(&text::bare(&r.phrase).replace('#', "")) < 2 {
             check.refuse(
                 format!("rationalizations[{i}].phrase"),
                 format!("{:?} is too short to match only what the team meant", r.phrase),
@@ -345,7 +345,7 @@ pub fn diagnose(facts: &DiagnoseFacts<'_>) -> Diagnose {
     let mut findings = Vec::new();
 
     // Q18: a passing stop-rule answer is one more pool item, tagged 3, unless it repeats one.
-    let stop_rule = judge_stop_rule(facts.stop_rule, facts.evidence, facts.date);
+    let stop_rule = judge_stop_rule(facts.stop_rule, facts.evidence, &items, facts.date);
     let mut tags: Vec<Rung> = items.iter().filter_map(|v| v.tag).collect();
     if stop_rule.joined_pool {
         tags.push(Rung::THREE);
@@ -577,6 +577,7 @@ fn read_item(
 fn judge_stop_rule(
     answer: Option<&StopRuleAnswer>,
     evidence: &[EvidenceItem],
+    items: &[ItemVerdict],
     date: NaiveDate,
 ) -> StopRuleVerdict {
     let Some(answer) = answer else {
@@ -632,7 +633,7 @@ fn judge_stop_rule(
         }
     }
     let passes = findings.is_empty();
-    let repeats = passes && repeats_item(answer, evidence);
+    let repeats = passes && repeats_item(answer, evidence, items);
     if passes {
         findings.push(Finding::at(
             Rule::Q18,
@@ -659,13 +660,14 @@ fn judge_stop_rule(
     }
 }
 
-fn repeats_item(answer: &StopRuleAnswer, evidence: &[EvidenceItem]) -> bool {
-    let by_id = answer
-        .same_as
-        .as_deref()
-        .is_some_and(|id| evidence.iter().any(|e| e.id.as_deref() == Some(id)));
+/// Whether the answer describes an event already counted in the pool (Q18). An item that is
+/// not counted does not stand in for the answer, or the event would count zero times.
+fn repeats_item(answer: &StopRuleAnswer, evidence: &[EvidenceItem], items: &[ItemVerdict]) -> bool {
     let folded = text::fold(&answer.text);
-    by_id || evidence.iter().any(|e| text::same_as_folded(&e.text, &folded))
+    evidence.iter().zip(items).filter(|(_, v)| v.tag.is_some()).any(|(e, _)| {
+        let same_id = answer.same_as.is_some() && e.id == answer.same_as;
+        same_id || text::same_as_folded(&e.text, &folded)
+    })
 }
 
 fn owner_role(owner: Option<&RelationshipOwner>) -> (OwnerRole, Vec<Finding>) {
@@ -693,7 +695,23 @@ fn owner_role(owner: Option<&RelationshipOwner>) -> (OwnerRole, Vec<Finding>) {
     } else {
         None
     };
+    // A title that also names an officer ("Chief Procurement Officer") keeps a C-suite or
+    // strategy classification: Q20 lists the officers as carrying no ceiling.
+    let officer =
+        cues.has(Cue::Executive) && matches!(role, OwnerRole::CSuite | OwnerRole::Strategy);
+    if let Some((_, cue)) = from_title.filter(|_| officer) {
+        findings.push(Finding::at(
+            Rule::Q20,
+            format!("{field}.title"),
+            format!(
+                "the title names both an officer and a ceiling role (\"{}\"): kept as {role:?}, \
+                 which carries no ceiling; check who really owns the relationship",
+                cues.phrase(cue).unwrap_or_default()
+            ),
+        ));
+    }
     if let Some((title_role, cue)) = from_title
+        && !officer
         && !matches!(role, OwnerRole::Procurement | OwnerRole::ItOperations)
     {
         findings.push(Finding::at(
@@ -769,7 +787,7 @@ fn caps(
             && verdict.tag.is_some_and(|t| t >= Rung::THREE)
             && item.when.is_some_and(|w| w.within(facts.date, TWO_QUARTER_DAYS))
     });
-    if !stop_rule.passes && !recent_need {
+    if stop_rule.asked && !stop_rule.passes && !recent_need {
         caps.push(Cap {
             rung: Rung::TWO,
             rule: Rule::R21a,
@@ -780,7 +798,7 @@ fn caps(
     }
 
     // R21b, Q19: contact only through tickets and invoices; no strategic dialogue.
-    let tickets_only = items.iter().any(|v| {
+    let tickets_only = items.iter().filter(|v| v.observable).any(|v| {
         v.observation == Observation::TicketsAndInvoicesOnly
             || v.findings.iter().any(|f| f.rule == Rule::R21b)
     });

@@ -467,6 +467,8 @@ pub static PHRASES: &[(Cue, &str)] = &[
     (Relational, "event*"),
     (Relational, "gift*"),
     (Relational, "relationship building"),
+    (Relational, "relationship-building"),
+    (Relational, "build trust"),
     (Relational, "build the relationship"),
     (Relational, "build rapport"),
     (Relational, "strengthen the relationship"),

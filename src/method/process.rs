@@ -469,8 +469,10 @@ fn primary_constraint(
 
     // Q28 (2) and (3): a failing trust dimension, the move's own first.
     let failing = audit.failing();
-    let depends: &[TrustDimension] =
-        input.plan.as_ref().map_or(&[], |p| p.trust_dependency.as_slice());
+    // The move's own dependencies, and the one its step-4 lever relies on (Q12).
+    let mut depends: Vec<TrustDimension> =
+        input.plan.as_ref().map_or_else(Vec::new, |p| p.trust_dependency.clone());
+    depends.extend(design.lever_move.as_ref().and_then(|l| l.trust_dependency));
     let failing_dependency = failing.iter().find(|d| depends.contains(d));
     if let Some(dim) = failing_dependency.or(failing.first()) {
         let rule = if failing_dependency.is_some() { Rule::Q27 } else { Rule::Q28 };
@@ -505,9 +507,12 @@ fn handoffs(found: &Diagnose, design: &Design, account: &AccountInput) -> Vec<Ha
              the stop-rule again",
         ));
     }
-    if let Target::Climb { rung } = design.target.target
-        && rung >= Rung::FOUR
-    {
+    let high_target = match design.target.target {
+        Target::Climb { rung } => rung >= Rung::FOUR,
+        Target::Hold => true,
+        Target::None => false,
+    };
+    if high_target {
         list.push(Handoff::new(
             Skill::PrincipalAgent,
             Rule::R35,
@@ -534,34 +539,33 @@ fn card(
     constraint: &Constraint,
     checklist: &[Check],
 ) -> Card {
-    // Q30: the highest-tagged pool items, most recent first on ties.
-    let mut ranked: Vec<(&EvidenceItem, Rung, Rule)> = input
+    // Q30: the highest-tagged pool items, most recent first on ties; the stop-rule answer
+    // takes its place among them by its tag and date. Three are shown, the rest stay in the
+    // diagnosis.
+    let mut ranked: Vec<(&str, Rung, Rule, Option<NaiveDate>)> = input
         .evidence
         .iter()
         .zip(&found.items)
-        .filter_map(|(item, v)| v.tag.map(|t| (item, t, v.rule)))
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.1.cmp(&a.1).then_with(|| {
-            let day = |i: &EvidenceItem| i.when.map(|w| w.last_day());
-            day(b.0).cmp(&day(a.0))
-        })
-    });
-    let mut evidence: Vec<CardEvidence> = ranked
-        .iter()
-        .map(|(item, rung, rule)| CardEvidence {
-            text: item.text.clone(),
-            rung: *rung,
-            rule: *rule,
+        .filter_map(|(item, v)| {
+            v.tag.map(|t| (item.text.as_str(), t, v.rule, item.when.map(|w| w.last_day())))
         })
         .collect();
     if found.stop_rule.joined_pool
         && let Some(answer) = &input.stop_rule
     {
-        let at = evidence.iter().position(|e| e.rung < Rung::THREE).unwrap_or(evidence.len());
-        let text = answer.text.clone();
-        evidence.insert(at, CardEvidence { text, rung: Rung::THREE, rule: Rule::Q18 });
+        let when = answer.when.map(|w| w.last_day());
+        ranked.push((answer.text.as_str(), Rung::THREE, Rule::Q18, when));
     }
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.3.cmp(&a.3)));
+    let evidence: Vec<CardEvidence> = ranked
+        .iter()
+        .take(3)
+        .map(|(text, rung, rule, _)| CardEvidence {
+            text: (*text).to_owned(),
+            rung: *rung,
+            rule: *rule,
+        })
+        .collect();
 
     let rung = match found.standing {
         Standing::Confirmed { rung } => CardRung::Confirmed { rung },

@@ -322,6 +322,15 @@ impl Part {
             }
         }
     }
+
+    fn spans(&self, haystack: &str, out: &mut Vec<Span>) {
+        for m in self.automaton.find_overlapping_iter(haystack) {
+            let (cue, _, open_end) = self.entries[m.pattern().as_usize()];
+            if on_boundary(haystack, m.start(), m.end(), open_end) {
+                out.push(Span { cue, start: m.start(), end: m.end() });
+            }
+        }
+    }
 }
 
 impl Matcher {
@@ -356,6 +365,22 @@ impl Matcher {
             self.cjk.scan(haystack, &mut cues);
         }
         cues
+    }
+
+    fn spans(&self, text: &str) -> Vec<Span> {
+        let folded;
+        let haystack = if needs_fold(text) {
+            folded = fold(text);
+            folded.as_str()
+        } else {
+            text
+        };
+        let mut out = Vec::new();
+        self.ascii.spans(haystack, &mut out);
+        if !haystack.is_ascii() {
+            self.cjk.spans(haystack, &mut out);
+        }
+        out
     }
 
     fn memory(&self) -> usize {
@@ -403,6 +428,30 @@ pub fn matcher_memory() -> usize {
 /// Finds every lexicon cue in `text`, whatever it is read for.
 pub fn scan(text: &str) -> Cues {
     scan_for(text, Reading::All)
+}
+
+/// Where a cue matched: byte offsets into the folded text, comparable with each other only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The cue.
+    pub cue: Cue,
+    /// Where the match starts.
+    pub start: usize,
+    /// Where it ends.
+    pub end: usize,
+}
+
+impl Span {
+    /// Whether this match lies inside `other`.
+    pub fn within(&self, other: &Span) -> bool {
+        other.start <= self.start && self.end <= other.end
+    }
+}
+
+/// Every match of the cues `reading` looks for, with where it matched, for rules that need to
+/// know whether one phrase sits inside another ("build" inside "build trust").
+pub fn spans_for(text: &str, reading: Reading) -> Vec<Span> {
+    matcher(reading).spans(text)
 }
 
 /// Finds the cues `reading` looks for in `text`.

@@ -246,7 +246,11 @@ fn counts(o: &TrustObservation, date: NaiveDate) -> Result<TrustVerdict, (&'stat
             return Err((name, format!("no {name}: not observable, kept as context")));
         }
     }
-    if let Some(phrase) = text::scan_for(&o.text, Reading::Opinion).phrase(Cue::Opinion) {
+    let mut cues = text::scan_for(&o.text, Reading::Opinion);
+    if let Some(what) = &o.what {
+        cues.extend(text::scan_for(what, Reading::Opinion));
+    }
+    if let Some(phrase) = cues.phrase(Cue::Opinion) {
         return Err(("text", format!("reads as opinion (\"{phrase}\"): kept as context")));
     }
     match o.when {

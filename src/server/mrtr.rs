@@ -74,10 +74,11 @@ impl Mrtr {
         let state: State = self.codec.open_json_with(sealed, &binding).map_err(|_| {
             bad_state("it is invalid, was altered, expired or belongs to another caller")
         })?;
-        self.spend(sealed)?;
         let Some(pending) = state.pending else {
             return Err(bad_state("its session is finished"));
         };
+        // The response is read before the state is spent, so a malformed retry can be sent
+        // again with the same state.
         let response = responses
             .and_then(|r| r.get(ANSWER))
             .ok_or_else(|| ErrorData::invalid_params("inputResponses.answer is missing", None))?;
@@ -87,6 +88,7 @@ impl Mrtr {
                 None,
             )
         })?;
+        self.spend(sealed)?;
         if result.action != ElicitationAction::Accept {
             let reply = coach::Reply {
                 prompt: None,
@@ -111,8 +113,18 @@ impl Mrtr {
             Ok((next, reply)) if next.pending.is_none() => {
                 Ok(tools::coach_turn(None, reply).into())
             }
-            Ok((next, _)) => self.ask(&next, None, &binding),
-            Err(refusal) => self.ask(&state, Some(refusal.error.to_string()), &binding),
+            // What the coach noticed about the answer (a fake move, a stricter reading) is put
+            // to the human with the next question, so no disagreement passes silently (Q34).
+            Ok((next, reply)) => {
+                let noted: Vec<String> =
+                    reply.findings.iter().map(|f| format!("{} ({})", f.message, f.rule)).collect();
+                let note = (!noted.is_empty()).then(|| format!("Noted: {}", noted.join("; ")));
+                self.ask(&next, note, &binding)
+            }
+            Err(refusal) => {
+                let problem = format!("That answer could not be taken: {}", refusal.error);
+                self.ask(&state, Some(problem), &binding)
+            }
         }
     }
 
@@ -137,8 +149,8 @@ impl Mrtr {
         if let Some(earlier) = &prompt.earlier {
             message.push_str(&format!(" (Earlier you said: \"{earlier}\".)"));
         }
-        if let Some(problem) = problem {
-            message = format!("That answer could not be taken: {problem}\n\n{message}");
+        if let Some(note) = problem {
+            message = format!("{note}\n\n{message}");
         }
         let params = ElicitRequestParams::FormElicitationParams {
             meta: None,

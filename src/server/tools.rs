@@ -42,6 +42,16 @@ pub struct CoachArgs {
     /// Starting only: the session date (YYYY-MM-DD); today when left out.
     #[serde(default)]
     pub date: Option<NaiveDate>,
+    /// Starting only: the account's annual contract value (R4, Q2). The coach checks the
+    /// exclusions before its first question (Q1).
+    #[serde(default)]
+    pub acv: Option<activation::Money>,
+    /// Starting only: the vendor's number of paying customer accounts (R6, Q4).
+    #[serde(default)]
+    pub customer_count: Option<u64>,
+    /// Starting only: whether the customer prefers an arms-length relationship (R5, Q3).
+    #[serde(default)]
+    pub arms_length: activation::ArmsLength,
     /// Answering: the number (1-5) of the pending step this answer is for.
     #[serde(default)]
     pub step: Option<u8>,
@@ -209,8 +219,9 @@ pub struct Rendered {
     pub format: CardFormat,
     /// The rendered card.
     pub text: String,
-    /// Whether every checklist item passes (R34).
-    pub verified: bool,
+    /// Whether the card's own checklist marks every item pass or not applicable (R34). The
+    /// engine re-checks nothing on a card filled in by hand: run `diagnose` to verify one.
+    pub checklist_passes: bool,
 }
 
 /// Arguments of `read_skill`.
@@ -295,8 +306,9 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             name: names::COACH,
             title: "Coach a newcomer step by step",
             description: "The novice coach: five questions, one per turn, with hard WAIT stops \
-                (R9). Call without `session` to start; every reply holds exactly one question \
-                and a session handle. Put that question to the user verbatim, then END YOUR TURN. \
+                (R9). Call without `session` to start, with the account's `acv` and the vendor's \
+                `customer_count` (the exclusions are checked first); every reply holds exactly \
+                one question and a session handle. Put that question to the user verbatim, then END YOUR TURN. \
                 When the user answers, call again with `session`, the pending `step` number and \
                 their words (plus the field that step needs: step 2 `concrete`, step 3 \
                 `shared_before_final`, step 4 `choice`, step 5 `action`, `owner`, `due`). Never \
@@ -458,7 +470,7 @@ pub fn render_card(args: JsonObject, limits: Limits) -> CallToolResult {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(errors) = check_card(&args.card, limits) {
+    if let Err(errors) = crate::method::card::validate(&args.card, limits) {
         return refusal(errors);
     }
     let text = match args.format {
@@ -466,49 +478,12 @@ pub fn render_card(args: JsonObject, limits: Limits) -> CallToolResult {
         CardFormat::Markdown => args.card.to_markdown(),
         CardFormat::Json => serde_json::to_string_pretty(&args.card).unwrap_or_default(),
     };
-    let out = Rendered { format: args.format, verified: args.card.verified(), text: text.clone() };
-    ok_result(&out, text)
-}
-
-fn check_card(card: &Card, limits: Limits) -> Result<(), InputErrors> {
-    let mut errors = Vec::new();
-    let mut field = |name: String, text: &str| {
-        let chars = text.chars().count();
-        if chars > limits.text_chars {
-            errors.push(InputError {
-                field: name,
-                problem: format!("{chars} characters is over the limit"),
-                accepted: format!("at most {} characters", limits.text_chars),
-                rule: Rule::Q34,
-            });
-        }
+    let out = Rendered {
+        format: args.format,
+        checklist_passes: args.card.verified(),
+        text: text.clone(),
     };
-    field("card.account".into(), &card.account);
-    field("card.owner".into(), &card.owner);
-    field("card.primary_constraint".into(), &card.primary_constraint);
-    for (i, e) in card.evidence.iter().enumerate() {
-        field(format!("card.evidence[{i}].text"), &e.text);
-    }
-    for (name, text) in [
-        ("card.requirement", &card.requirement),
-        ("card.action", &card.action),
-        ("card.action_owner", &card.action_owner),
-        ("card.success_evidence", &card.success_evidence),
-        ("card.stop_rule_answer", &card.stop_rule_answer),
-    ] {
-        if let Some(text) = text {
-            field(name.into(), text);
-        }
-    }
-    if card.evidence.len() > limits.evidence_items {
-        errors.push(InputError {
-            field: "card.evidence".into(),
-            problem: format!("{} evidence lines is over the limit", card.evidence.len()),
-            accepted: format!("at most {} evidence lines", limits.evidence_items),
-            rule: Rule::Q34,
-        });
-    }
-    if errors.is_empty() { Ok(()) } else { Err(InputErrors { errors }) }
+    ok_result(&out, text)
 }
 
 /// `read_skill`.
@@ -589,5 +564,22 @@ pub fn coach_start(
     }
     coach::check_start(args.account.as_deref(), args.account_owner.as_deref(), limits)
         .map_err(refusal)?;
+    // Q1: the exclusions come first in coach mode too; a missing fact is asked for.
+    let facts = ActivationFacts {
+        account_acv: args.acv.clone(),
+        customer_count: args.customer_count,
+        arms_length: args.arms_length,
+        explicit_request: true,
+        new_to_method: true,
+        ..ActivationFacts::default()
+    };
+    if let Err(errors) = activation::validate(&facts, "") {
+        return Err(refusal(errors));
+    }
+    let outcome = activation::activate(&facts);
+    if outcome.decision != activation::Decision::Activate {
+        let text = render::activation(&outcome);
+        return Err(error_result(&outcome, text));
+    }
     Ok(coach::start(args.date.unwrap_or(today), args.account.clone(), args.account_owner.clone()))
 }
