@@ -231,3 +231,19 @@ fn q9_a_wide_range_plans_from_its_lower_bound() {
         relationship_ladder::method::card::CardTarget::Climb { rung: Rung::new(3).unwrap() }
     );
 }
+
+#[test]
+fn q13_a_session_date_at_the_end_of_the_calendar_is_refused_not_a_panic() {
+    let (s, _) = coach::start(chrono::NaiveDate::MAX, None, None);
+    let (s, _) = say(&s, text(1, "Trained them"));
+    let (s, _) = say(&s, Answer { concrete: Some(true), ..text(2, "Built the export") });
+    let (s, _) = say(&s, Answer { shared_before_final: Some(YesNo::No), ..text(3, "no") });
+    let (s, _) = say(&s, text(4, "a"));
+    let refusal = coach::answer(
+        &s,
+        &step5("Assign Priya Nair to map it", "Priya Nair", "2026-12-20"),
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(refusal.error.field, "due");
+}

@@ -703,3 +703,51 @@ fn q34_legitimate_evidence_is_not_held_down_by_incidental_wording() {
         assert_eq!(tags(&d)[0], Some(rung(rung_wanted)), "{text}: {:?}", item_rules(&d, 0));
     }
 }
+
+#[test]
+fn q19_r21a_needs_the_stop_rule_to_have_been_asked() {
+    let mut i = input(items("reliable_delivery", 3));
+    i.stop_rule = None;
+    let d = run(&i);
+    assert!(caps(&d).contains(&Rule::R17));
+    assert!(!caps(&d).contains(&Rule::R21a), "not asked is R17's case, not persistence");
+}
+
+#[test]
+fn q18_a_stop_rule_answer_repeating_an_uncounted_item_still_counts() {
+    let mut evidence = items("unstated_need_addressed", 2);
+    let mut uncounted = item("unstated_need_addressed", "The export", "2026-11-12");
+    uncounted.id = Some("export".into());
+    uncounted.who = None;
+    evidence.push(uncounted);
+    let mut i = input(evidence);
+    let mut answer = passing_stop_rule();
+    answer.same_as = Some("export".into());
+    i.stop_rule = Some(answer);
+    assert_eq!(current(&run(&i)), Some(rung(3)), "two items plus the answer");
+}
+
+#[test]
+fn q20_a_chief_procurement_officer_classified_c_suite_keeps_no_ceiling() {
+    let mut i = input(items("roadmap_shared_before_final", 3));
+    i.proprietary_asset = Some(asset());
+    i.account.relationship_owner = Some(RelationshipOwner {
+        role: OwnerRole::CSuite,
+        title: Some("Chief Procurement Officer".into()),
+    });
+    let d = run(&i);
+    assert!(!caps(&d).contains(&Rule::R21d));
+    assert!(d.diagnose.unwrap().findings.iter().any(|f| f.rule == Rule::Q20));
+}
+
+#[test]
+fn q28_the_levers_trust_dependency_ranks_before_other_failures() {
+    let mut i = input(items("unstated_need_addressed", 3));
+    i.barrier = Some(Lever::Access);
+    i.trust = vec![
+        trust("integrity_broke_confidence", "2026-11-01"),
+        trust("benevolence_withheld_problem", "2026-11-02"),
+    ];
+    let c = run(&i).primary_constraint.unwrap();
+    assert!(c.text.starts_with("Benevolence"), "{}", c.text);
+}
