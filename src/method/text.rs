@@ -314,20 +314,12 @@ impl Part {
         Part { automaton, entries }
     }
 
-    fn scan(&self, haystack: &str, cues: &mut Cues) {
+    /// Calls `f` with every match on word boundaries: its cue, phrase and span.
+    fn each(&self, haystack: &str, f: &mut impl FnMut(Cue, &'static str, usize, usize)) {
         for m in self.automaton.find_overlapping_iter(haystack) {
             let (cue, phrase, open_end) = self.entries[m.pattern().as_usize()];
-            if !cues.has(cue) && on_boundary(haystack, m.start(), m.end(), open_end) {
-                cues.record(cue, phrase);
-            }
-        }
-    }
-
-    fn spans(&self, haystack: &str, out: &mut Vec<Span>) {
-        for m in self.automaton.find_overlapping_iter(haystack) {
-            let (cue, _, open_end) = self.entries[m.pattern().as_usize()];
             if on_boundary(haystack, m.start(), m.end(), open_end) {
-                out.push(Span { cue, start: m.start(), end: m.end() });
+                f(cue, phrase, m.start(), m.end());
             }
         }
     }
@@ -350,8 +342,9 @@ impl Matcher {
         }
     }
 
-    fn scan(&self, text: &str) -> Cues {
-        // Text that folding would leave unchanged but for ASCII case is scanned in place.
+    /// Calls `f` with every match in `text`, which is scanned in place when folding would
+    /// change nothing but ASCII case.
+    fn each(&self, text: &str, mut f: impl FnMut(Cue, &'static str, usize, usize)) {
         let folded;
         let haystack = if needs_fold(text) {
             folded = fold(text);
@@ -359,27 +352,21 @@ impl Matcher {
         } else {
             text
         };
-        let mut cues = Cues::default();
-        self.ascii.scan(haystack, &mut cues);
+        self.ascii.each(haystack, &mut f);
         if !haystack.is_ascii() {
-            self.cjk.scan(haystack, &mut cues);
+            self.cjk.each(haystack, &mut f);
         }
+    }
+
+    fn scan(&self, text: &str) -> Cues {
+        let mut cues = Cues::default();
+        self.each(text, |cue, phrase, _, _| cues.record(cue, phrase));
         cues
     }
 
     fn spans(&self, text: &str) -> Vec<Span> {
-        let folded;
-        let haystack = if needs_fold(text) {
-            folded = fold(text);
-            folded.as_str()
-        } else {
-            text
-        };
         let mut out = Vec::new();
-        self.ascii.spans(haystack, &mut out);
-        if !haystack.is_ascii() {
-            self.cjk.spans(haystack, &mut out);
-        }
+        self.each(text, |cue, _, start, end| out.push(Span { cue, start, end }));
         out
     }
 
