@@ -339,10 +339,7 @@ pub fn answer(
         return Err(refuse_here(
             "step",
             format!("step {} is not the pending step", answer.step),
-            &format!(
-                "step {}: the coach takes one step at a time, in order (Q7)",
-                pending.number()
-            ),
+            &format!("step {}: the coach takes one step at a time, in order", pending.number()),
             Rule::Q7,
         ));
     }
@@ -491,7 +488,7 @@ fn step2(state: &State, answer: &Answer) -> Result<Recorded, Box<Refusal>> {
                 "not given".into(),
                 "true when the answer names \
                 a specific need the customer had not stated and what was actually done about it, \
-                else false (Q10)",
+                else false",
                 Rule::Q10,
             ));
         };
@@ -557,7 +554,7 @@ fn step3(state: &State, answer: &Answer) -> Result<Recorded, Box<Refusal>> {
                 "shared_before_final",
                 "not given".into(),
                 "yes when the \
-                plans reach the vendor before they are final or public, else no (Q11)",
+                plans reach the vendor before they are final or public, else no",
                 Rule::Q11,
             ));
         };
@@ -675,7 +672,7 @@ fn step5(state: &State, answer: &Answer) -> Result<Commitment, Box<Refusal>> {
             "action",
             "its core is more contact, not an operational change".into(),
             "an operational change: a named person assigned, a deliverable built from customer \
-             data, a commitment, a process change (R25, Q24)",
+             data, a commitment, a process change (Q24)",
             Rule::R25,
         );
     }
@@ -685,7 +682,7 @@ fn step5(state: &State, answer: &Answer) -> Result<Commitment, Box<Refusal>> {
             "owner",
             format!("{owner:?} is not a named individual"),
             "one named person, \
-            or a role held by exactly one person (Q25)",
+            or a role held by exactly one person (as Q25 reads it)",
             Rule::Q13,
         );
     }

@@ -118,6 +118,15 @@ pub async fn serve(server: LadderServer, config: HttpConfig) -> anyhow::Result<(
     let shutdown = CancellationToken::new();
     let app = router(server.clone(), &config, shutdown.clone());
     tracing::info!(addr = %local, "serving MCP over HTTP at /mcp");
+    // One line on stderr says where the server listens, whatever the log level: with port 0
+    // the system picks the port, and whoever started the server needs to know it.
+    #[allow(
+        clippy::print_stderr,
+        reason = "the startup line belongs to the person at the terminal"
+    )]
+    {
+        eprintln!("relationship-ladder: serving MCP at http://{local}/mcp");
+    }
 
     // Expired coach sessions are reclaimed in the background, not only when touched.
     let sweeper = {

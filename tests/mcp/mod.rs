@@ -5,9 +5,7 @@
 #![allow(unreachable_pub, reason = "a test helper module; `pub` only reaches the test crate")]
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
 
-use std::net::TcpListener;
 use std::process::Stdio;
-use std::time::Duration;
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
@@ -89,26 +87,29 @@ impl Drop for HttpServer {
 }
 
 impl HttpServer {
-    /// Starts the server with extra arguments and waits until it answers.
+    /// Starts the server on a port the system picks and waits for the line that names it.
     pub async fn start(extra: &[&str]) -> HttpServer {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = std::process::Command::new(BIN)
-            .args(["serve", "--http", &addr])
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(BIN)
+            .args(["serve", "--http", "127.0.0.1:0"])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("the server starts");
-        let server = HttpServer { url: format!("http://{addr}/mcp"), port, child };
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(&addr).is_ok() {
-                return server;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("the HTTP server did not start on {addr}");
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("relationship-ladder: serving MCP at ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        let port = url.rsplit(':').next().unwrap().trim_end_matches("/mcp").parse().unwrap();
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in stderr.lines() {});
+        HttpServer { url, port, child }
     }
 
     /// A client of `era`, optionally with a bearer token.
