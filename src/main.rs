@@ -51,7 +51,12 @@ enum Command {
     /// Serve the method over MCP: stdio by default, Streamable HTTP with --http.
     Serve {
         /// Serve Streamable HTTP at /mcp on this address; without one, 127.0.0.1:8790.
-        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:8790")]
+        #[arg(
+            long,
+            value_name = "ADDR",
+            num_args = 0..=1,
+            default_missing_value = "127.0.0.1:8790"
+        )]
         http: Option<SocketAddr>,
         /// Require this bearer token on every HTTP request.
         #[arg(long, env = "RELATIONSHIP_LADDER_TOKEN", hide_env_values = true, requires = "http")]

@@ -36,7 +36,8 @@ fn every_tool_answers_from_the_command_line() {
     for (tool, args) in [
         (
             "check_activation",
-            r#"{"account_acv": {"amount": 84000}, "customer_count": 140, "explicit_request": true}"#,
+            r#"{"account_acv": {"amount": 84000}, "customer_count": 140,
+                "explicit_request": true}"#,
         ),
         ("coach", r#"{"acv": {"amount": 84000}, "customer_count": 140}"#),
         ("audit_trust", "{}"),

@@ -66,7 +66,8 @@ fn exchange(lines: &[String]) -> Vec<Value> {
 #[test]
 fn params_of_the_wrong_type_get_an_error_reply_and_stdout_carries_only_json_rpc() {
     let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}});
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "raw", "version": "0"}}});
     let lines = [
         init.to_string(),
         json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string(),
@@ -94,7 +95,8 @@ fn params_of_the_wrong_type_get_an_error_reply_and_stdout_carries_only_json_rpc(
 #[test]
 fn an_expired_coach_session_is_refused() {
     let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}});
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "raw", "version": "0"}}});
     let mut child = Command::new(mcp::BIN)
         .args(["serve", "--session-ttl", "0"])
         .stdin(Stdio::piped())
@@ -116,9 +118,8 @@ fn an_expired_coach_session_is_refused() {
     send(init);
     read();
     send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
-    send(
-        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "coach", "arguments": {"acv": {"amount": 84000}, "customer_count": 140}}}),
-    );
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "coach",
+            "arguments": {"acv": {"amount": 84000}, "customer_count": 140}}}));
     let started = read();
     let handle = started["result"]["structuredContent"]["session"].as_str().unwrap().to_owned();
     std::thread::sleep(Duration::from_millis(20));

@@ -90,13 +90,15 @@ async fn refused_input_is_an_error_result_naming_the_field() {
     let cases = [
         (
             "diagnose",
-            json!({"account": {"name": "A", "owner": "B"}, "evidence": [{"observation": "great_vibes", "text": "x"}]}),
+            json!({"account": {"name": "A", "owner": "B"},
+                "evidence": [{"observation": "great_vibes", "text": "x"}]}),
             "evidence[0].observation",
         ),
         ("diagnose", json!({"account": {"name": "A", "owner": "B"}, "date": "yesterday"}), "date"),
         (
             "diagnose",
-            json!({"account": {"name": "A", "owner": "B"}, "evidence": [{"observation": "tenure", "text": "x".repeat(4001), "who": "w", "what": "w"}]}),
+            json!({"account": {"name": "A", "owner": "B"}, "evidence": [{"observation": "tenure",
+                "text": "x".repeat(4001), "who": "w", "what": "w"}]}),
             "evidence[0].text",
         ),
         ("check_activation", json!({"customer_count": -3}), "customer_count"),
@@ -159,11 +161,17 @@ async fn check_activation_declines_with_every_exclusion() {
 #[tokio::test]
 async fn audit_trust_and_render_card_and_read_skill_work() {
     let client = stdio(Era::V2025_11).await;
-    let audit = call(&client, "audit_trust", json!({
-        "date": "2026-12-03",
-        "trust": [{"signal": "integrity_broke_confidence", "text": "Shared their pricing with a rival",
-                   "who": "our AE", "what": "pricing deck forwarded", "when": "2026-11-20"}]
-    })).await;
+    let audit = call(
+        &client,
+        "audit_trust",
+        json!({
+            "date": "2026-12-03",
+            "trust": [{"signal": "integrity_broke_confidence",
+                       "text": "Shared their pricing with a rival",
+                       "who": "our AE", "what": "pricing deck forwarded", "when": "2026-11-20"}]
+        }),
+    )
+    .await;
     let s = structured(&audit);
     assert_eq!(s["regression_risk"], true);
     assert_eq!(s["dimensions"][1]["status"], "fail");

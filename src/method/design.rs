@@ -198,7 +198,8 @@ pub fn lever_move(lever: Lever, from: Rung) -> LeverMove {
         Lever::Mandate => (
             format!(
                 "put the move in a form the customer invites and co-owns, such as an agreed \
-                     review of their data or a jointly chartered initiative — for this climb: {need}"
+                     review of their data or a jointly chartered initiative — for this climb: \
+                     {need}"
             ),
             Some(TrustDimension::Integrity),
         ),

@@ -308,7 +308,8 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             description: "The novice coach: five questions, one per turn, with hard WAIT stops \
                 (R9). Call without `session` to start, with the account's `acv` and the vendor's \
                 `customer_count` (the exclusions are checked first); every reply holds exactly \
-                one question and a session handle. Put that question to the user verbatim, then END YOUR TURN. \
+                one question and a session handle. Put that question to the user verbatim, then \
+                END YOUR TURN. \
                 When the user answers, call again with `session`, the pending `step` number and \
                 their words (plus the field that step needs: step 2 `concrete`, step 3 \
                 `shared_before_final`, step 4 `choice`, step 5 `action`, `owner`, `due`). Never \
