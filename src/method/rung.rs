@@ -186,6 +186,20 @@ pub enum Domain {
 }
 
 impl Domain {
+    /// Every domain, the packs' three first.
+    pub const ALL: [Domain; 4] =
+        [Domain::Saas, Domain::ProfessionalServices, Domain::Manufacturing, Domain::Other];
+
+    /// The domain's name on the wire, as serde writes it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Domain::Saas => "saas",
+            Domain::ProfessionalServices => "professional_services",
+            Domain::Manufacturing => "manufacturing",
+            Domain::Other => "other",
+        }
+    }
+
     /// The domain's name in prose.
     pub fn label(self) -> &'static str {
         match self {
@@ -274,6 +288,18 @@ impl Lever {
             'b' => Some(Lever::Mandate),
             'c' => Some(Lever::Access),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_ids_are_what_serde_reads_and_writes() {
+        for d in Domain::ALL {
+            assert_eq!(serde_json::to_value(d).unwrap(), d.id());
         }
     }
 }

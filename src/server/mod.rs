@@ -193,7 +193,10 @@ fn caller(ctx: &RequestContext<RoleServer>) -> Option<String> {
     Some(digest.iter().take(16).map(|b| format!("{b:02x}")).collect())
 }
 
-const DOMAINS: [&str; 4] = ["saas", "professional_services", "manufacturing", "other"];
+/// The values the prompts' `domain` argument takes: the engine's own domain ids.
+fn domains() -> impl Iterator<Item = &'static str> {
+    crate::method::Domain::ALL.into_iter().map(crate::method::Domain::id)
+}
 
 fn prompts() -> Vec<Prompt> {
     let args = || {
@@ -368,11 +371,11 @@ impl ServerHandler for LadderServer {
         let args = params.arguments.unwrap_or_default();
         let arg = |name: &str| args.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned();
         let domain = arg("domain");
-        if !domain.is_empty() && !DOMAINS.contains(&domain.as_str()) {
+        if !domain.is_empty() && !domains().any(|d| d == domain) {
             return Err(ErrorData::invalid_params(
                 format!(
                     "domain {domain:?} is not a domain: expected one of {}",
-                    DOMAINS.join(", ")
+                    domains().collect::<Vec<_>>().join(", ")
                 ),
                 None,
             ));
@@ -406,9 +409,7 @@ impl ServerHandler for LadderServer {
         let _span = request_span("completion/complete", &ctx);
         let prefix = params.argument.value.to_lowercase();
         let values: Vec<String> = match params.argument.name.as_str() {
-            "domain" => {
-                DOMAINS.iter().filter(|d| d.starts_with(&prefix)).map(|d| d.to_string()).collect()
-            }
+            "domain" => domains().filter(|d| d.starts_with(&prefix)).map(str::to_owned).collect(),
             _ => Vec::new(),
         };
         let info = CompletionInfo::with_all_values(values)
