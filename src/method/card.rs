@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::evidence::Cap;
 use super::input::{Checker, InputErrors, Limits};
 use super::rules::Rule;
 use super::rung::Rung;
@@ -115,6 +116,11 @@ pub struct Card {
     pub owner: String,
     /// The current rung.
     pub rung: CardRung,
+    /// Every cap on the rung with its rule and reason (R17, R21, R22). Not a line of the
+    /// skill's template, so the text and Markdown layouts leave it out; the picture of the
+    /// ladder (SVG, the MCP App view) draws it.
+    #[serde(default)]
+    pub caps: Vec<Cap>,
     /// The three highest-tagged pool items, most recent first on ties (Q30).
     pub evidence: Vec<CardEvidence>,
     /// The target rung.
@@ -163,6 +169,10 @@ pub fn validate(card: &Card, limits: Limits) -> Result<(), InputErrors> {
     for (i, e) in card.evidence.iter().enumerate() {
         check.text(|| format!("card.evidence[{i}].text"), &e.text);
     }
+    check.count("card.caps", card.caps.len(), limits.evidence_items, "caps");
+    for (i, c) in card.caps.iter().enumerate() {
+        check.text(|| format!("card.caps[{i}].reason"), &c.reason);
+    }
     for (name, text) in [
         ("card.requirement", &card.requirement),
         ("card.action", &card.action),
@@ -189,6 +199,8 @@ pub enum CardFormat {
     Markdown,
     /// The structure as JSON.
     Json,
+    /// A picture of the ladder with the card's fields, as an SVG document.
+    Svg,
 }
 
 /// The stop-rule question as the card prints it.
@@ -329,7 +341,8 @@ impl Card {
         s
     }
 
-    fn rung_words(&self) -> String {
+    /// The current-rung field in words.
+    pub(crate) fn rung_words(&self) -> String {
         match self.rung {
             CardRung::Confirmed { rung } => format!("{rung} — {}", rung.name()),
             CardRung::Unconfirmed { ceiling: Some(c) } => {

@@ -797,6 +797,7 @@ pub fn provisional_card(state: &State) -> Card {
             .or_else(|| commitment.map(|c| c.owner.clone()))
             .unwrap_or_else(|| "(not named)".to_owned()),
         rung: CardRung::Provisional { low, high },
+        caps: Vec::new(),
         evidence: Vec::new(),
         target: target.map_or(CardTarget::Hold, |rung| CardTarget::Climb { rung }),
         requirement,

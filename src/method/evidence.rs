@@ -159,7 +159,8 @@ pub struct ItemVerdict {
 }
 
 /// A ceiling on the current rung, with the reason it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Cap {
     /// The highest rung the account can be at while the cap holds.
     pub rung: Rung,

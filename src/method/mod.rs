@@ -33,6 +33,7 @@ pub mod process;
 pub mod report;
 pub mod rules;
 pub mod rung;
+pub mod svg;
 pub mod text;
 pub mod trust;
 

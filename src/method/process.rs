@@ -582,6 +582,7 @@ fn card(
         date: input.date,
         owner: input.account.owner.clone(),
         rung,
+        caps: found.caps.clone(),
         evidence,
         target,
         requirement: design

@@ -14,6 +14,7 @@ pub mod sessions;
 pub mod skills;
 pub mod stdio;
 pub mod tools;
+pub mod view;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -221,13 +222,17 @@ fn prompts() -> Vec<Prompt> {
 
 impl ServerHandler for LadderServer {
     fn get_info(&self) -> ServerConfig {
-        let caps = ServerCapabilities::builder()
+        let mut caps = ServerCapabilities::builder()
             .enable_tools()
             .enable_resources()
             .enable_prompts()
             .enable_completions()
             .enable_skills_with_directory_read()
             .build();
+        // MCP Apps: the ladder view is an HTML resource that `diagnose` and `render_card` name.
+        let mut ui = serde_json::Map::new();
+        ui.insert("mimeTypes".to_owned(), serde_json::json!([view::MIME]));
+        caps.extensions.get_or_insert_with(Default::default).insert(view::EXTENSION.to_owned(), ui);
         ServerConfig::new(caps)
             .with_server_info(
                 Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
@@ -296,7 +301,9 @@ impl ServerHandler for LadderServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
         let _span = request_span("resources/list", &ctx);
-        Ok(ListResourcesResult::with_all_items(skills::resources()))
+        let mut resources = skills::resources();
+        resources.push(view::resource());
+        Ok(ListResourcesResult::with_all_items(resources))
     }
 
     async fn read_resource(
@@ -305,13 +312,21 @@ impl ServerHandler for LadderServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
         let _span = request_span("resources/read", &ctx);
+        if params.uri == view::URI {
+            return Ok(ReadResourceResult::new(vec![view::contents()]).into());
+        }
         let file = params
             .uri
             .strip_prefix(SKILL_URI)
             .and_then(|path| skill::FILES.iter().find(|f| f.path == path));
         let Some(file) = file else {
             return Err(ErrorData::resource_not_found(
-                format!("no resource {:?}: the skill's files are under {SKILL_URI}", params.uri),
+                format!(
+                    "no resource {:?}: the skill's files are under {SKILL_URI}, the ladder view \
+                     is {}",
+                    params.uri,
+                    view::URI
+                ),
                 Some(serde_json::json!({ "uri": params.uri })),
             ));
         };

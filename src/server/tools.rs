@@ -207,7 +207,7 @@ pub struct RenderArgs {
     /// The card: the `card` field of a `diagnose` or `coach` result, or the fields filled in by
     /// hand.
     pub card: Card,
-    /// text (the skill's layout), markdown or json.
+    /// text (the skill's layout), markdown, json, or svg (a picture of the ladder).
     #[serde(default)]
     pub format: CardFormat,
 }
@@ -347,7 +347,9 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             name: names::RENDER_CARD,
             title: "Render a Diagnostic Card",
             description: "Renders a Diagnostic Card (the `card` of a diagnose or coach result, or \
-                one filled in by hand) as the skill's plain-text layout, Markdown or JSON.",
+                one filled in by hand) as the skill's plain-text layout, Markdown, JSON, or an SVG \
+                picture of the ladder with its caps for hosts that show images. Hosts with MCP \
+                Apps show it in the ladder view.",
             input: schema::input::<RenderArgs>(),
             output: schema::output::<Rendered>(),
         },
@@ -369,10 +371,16 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
                 .destructive(false)
                 .idempotent(d.name != names::COACH)
                 .open_world(false);
-            Tool::new(d.name, d.description, d.input)
+            let tool = Tool::new(d.name, d.description, d.input)
                 .with_title(d.title)
                 .with_raw_output_schema(Arc::new(d.output))
-                .with_annotations(annotations)
+                .with_annotations(annotations);
+            // The ladder view draws the card these two return.
+            if d.name == names::DIAGNOSE || d.name == names::RENDER_CARD {
+                tool.with_meta(super::view::tool_meta())
+            } else {
+                tool
+            }
         })
         .collect()
 });
@@ -478,6 +486,7 @@ pub fn render_card(args: JsonObject, limits: Limits) -> CallToolResult {
         CardFormat::Text => args.card.to_text(),
         CardFormat::Markdown => args.card.to_markdown(),
         CardFormat::Json => serde_json::to_string_pretty(&args.card).unwrap_or_default(),
+        CardFormat::Svg => args.card.to_svg(),
     };
     let out = Rendered {
         format: args.format,
