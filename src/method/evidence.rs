@@ -437,10 +437,8 @@ fn read_item(
     let spec = item.observation.spec();
     let field = |name: &str| format!("evidence[{index}].{name}");
     let mut findings = Vec::new();
-    let mut cues = text::scan_for(&item.text, Reading::Evidence);
-    if let Some(what) = &item.what {
-        cues.extend(text::scan_for(what, Reading::Evidence));
-    }
+    let fields = std::iter::once(item.text.as_str()).chain(item.what.as_deref());
+    let cues = text::scan_fields(fields, Reading::Evidence);
 
     // Q15: observable means an event someone outside the team could check: who did what.
     let mut observable = spec.rung.is_some();
@@ -612,10 +610,8 @@ fn judge_stop_rule(
         if blank(&answer.action_taken) {
             fail("action_taken", "nothing the vendor actually did is named".to_owned());
         }
-        let mut cues = text::scan_for(&answer.text, Reading::Evidence);
-        if let Some(done) = &answer.action_taken {
-            cues.extend(text::scan_for(done, Reading::Evidence));
-        }
+        let fields = std::iter::once(answer.text.as_str()).chain(answer.action_taken.as_deref());
+        let cues = text::scan_fields(fields, Reading::Evidence);
         if let Some(phrase) = cues.phrase(Cue::Planned) {
             fail("action_taken", format!("it is planned, not done (\"{phrase}\")"));
         }

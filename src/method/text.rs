@@ -220,6 +220,13 @@ pub fn is_blank(text: &str) -> bool {
     if !text.is_ascii() {
         return lexicon::NIL_ANSWERS.contains(&bare(text));
     }
+    let mut prefix = [0u8; 3];
+    for (slot, b) in prefix.iter_mut().zip(FoldedAscii::new(text.as_bytes(), true)) {
+        *slot = b;
+    }
+    if !lexicon::NIL_ANSWERS.may_start_with_bytes(prefix) {
+        return false;
+    }
     // A short ASCII text is folded into a buffer on the stack: no allocation per field.
     let mut buf = [0u8; NIL_MAX_BYTES];
     let mut len = 0;
@@ -265,11 +272,15 @@ pub fn word_count(text: &str) -> usize {
         .sum()
 }
 
+/// A lexicon phrase, by reference to its entry: a thin pointer keeps [`Cues`] small enough to
+/// copy cheaply, since every text scanned returns one.
+type Phrase = &'static &'static str;
+
 /// The cues found in one text, each with the first phrase that matched it. A fixed slot per
 /// cue: scanning allocates nothing, and iteration comes out in lexicon order.
 #[derive(Debug, Clone, Default)]
 pub struct Cues {
-    found: [Option<&'static str>; Cue::COUNT],
+    found: [Option<Phrase>; Cue::COUNT],
 }
 
 impl Cues {
@@ -280,17 +291,7 @@ impl Cues {
 
     /// The phrase that matched `cue`, if any.
     pub fn phrase(&self, cue: Cue) -> Option<&'static str> {
-        self.found[cue as usize]
-    }
-
-    /// Adds the cues of `other` that this text did not have: the cues of two fields read as
-    /// one text.
-    pub fn extend(&mut self, other: Cues) {
-        for (slot, theirs) in self.found.iter_mut().zip(other.found) {
-            if slot.is_none() {
-                *slot = theirs;
-            }
-        }
+        self.found[cue as usize].copied()
     }
 
     /// Every cue found, in lexicon order, each once.
@@ -298,7 +299,7 @@ impl Cues {
         Cue::ALL.iter().filter_map(|&cue| self.phrase(cue).map(|p| (cue, p)))
     }
 
-    fn record(&mut self, cue: Cue, phrase: &'static str) {
+    fn record(&mut self, cue: Cue, phrase: Phrase) {
         self.found[cue as usize].get_or_insert(phrase);
     }
 }
@@ -369,14 +370,14 @@ struct Matcher {
 #[derive(Clone, Copy)]
 struct Entry {
     cue: Cue,
-    phrase: &'static str,
+    phrase: Phrase,
     len: usize,
     bound_start: bool,
     bound_end: bool,
 }
 
 /// The entries of `patterns`, the phrases as folded with a trailing `*` removed.
-fn entries(phrases: &[(Cue, &'static str, String)], patterns: &[&str]) -> Vec<Entry> {
+fn entries(phrases: &[(Cue, Phrase, String)], patterns: &[&str]) -> Vec<Entry> {
     phrases
         .iter()
         .zip(patterns)
@@ -398,7 +399,7 @@ struct Part {
 }
 
 impl Part {
-    fn new(phrases: &[(Cue, &'static str, String)]) -> Part {
+    fn new(phrases: &[(Cue, Phrase, String)]) -> Part {
         let patterns: Vec<&str> = phrases.iter().map(|(_, _, f)| f.trim_end_matches('*')).collect();
         let nfa = contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
@@ -409,7 +410,7 @@ impl Part {
     }
 
     /// Calls `f` with every match on word boundaries in `folded`, a folded text.
-    fn each(&self, folded: &str, f: &mut impl FnMut(Cue, &'static str, usize, usize)) {
+    fn each(&self, folded: &str, f: &mut impl FnMut(Cue, Phrase, usize, usize)) {
         let Ok(mut sid) = self.nfa.start_state(Anchored::No) else { return };
         for (at, &byte) in folded.as_bytes().iter().enumerate() {
             sid = self.nfa.next_state(Anchored::No, sid, byte);
@@ -468,7 +469,7 @@ const DIGITS: u8 = 0;
 const SPACES: u8 = 1;
 
 impl Dense {
-    fn new(phrases: &[(Cue, &'static str, String)]) -> Dense {
+    fn new(phrases: &[(Cue, Phrase, String)]) -> Dense {
         let patterns: Vec<&str> = phrases.iter().map(|(_, _, f)| f.trim_end_matches('*')).collect();
         let nfa = contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
@@ -529,15 +530,56 @@ impl Dense {
             }
             i += 1;
         }
-        order.sort_by_key(|&sid| !nfa.is_match(sid));
-        let index: std::collections::HashMap<_, _> =
-            order.iter().enumerate().map(|(i, &sid)| (sid, (i * stride) as u32)).collect();
-        let mut trans = Vec::with_capacity(order.len() * stride);
+        // Rows over the NFA's states in discovery order, then a shadow row for every state a
+        // digit or a space leads to: the same row but for that class, which stays put, so the
+        // rest of a run folds away in the table and the loop needs no check for it.
+        let position: std::collections::HashMap<_, _> =
+            order.iter().enumerate().map(|(i, &sid)| (sid, i)).collect();
+        let mut rows: Vec<Vec<usize>> = order
+            .iter()
+            .map(|&sid| {
+                let next = |b: u8| position[&nfa.next_state(Anchored::No, sid, b)];
+                representative.iter().map(|&b| next(b)).collect()
+            })
+            .collect();
+        let mut origin: Vec<usize> = (0..rows.len()).collect();
+        let originals = rows.len();
+        let mut shadow = std::collections::HashMap::new();
+        for run in [DIGITS, SPACES] {
+            for row in 0..originals {
+                let target = rows[row][usize::from(run)];
+                shadow.entry((target, run)).or_insert_with(|| {
+                    rows.push(rows[target].clone());
+                    origin.push(target);
+                    rows.len() - 1
+                });
+            }
+        }
+        let shadowed: std::collections::HashMap<usize, u8> =
+            shadow.iter().map(|(&(_, run), &row)| (row, run)).collect();
+        for row in 0..rows.len() {
+            for run in [DIGITS, SPACES] {
+                let target = rows[origin[row]][usize::from(run)];
+                rows[row][usize::from(run)] = if shadowed.get(&row) == Some(&run) {
+                    row
+                } else {
+                    shadow[&(origin[target], run)]
+                };
+            }
+        }
+        // Match states first, so one comparison tells a match; rows premultiplied by the
+        // stride, so a step is one addition and one lookup.
+        let mut sorted: Vec<usize> = (0..rows.len()).collect();
+        sorted.sort_by_key(|&row| !nfa.is_match(order[origin[row]]));
+        let mut at = vec![0u32; rows.len()];
+        for (i, &row) in sorted.iter().enumerate() {
+            at[row] = (i * stride) as u32;
+        }
+        let mut trans = Vec::with_capacity(rows.len() * stride);
         let (mut bounds, mut matches) = (vec![0u32], Vec::new());
-        for &sid in &order {
-            trans.extend(
-                representative.iter().map(|&b| index[&nfa.next_state(Anchored::No, sid, b)]),
-            );
+        for &row in &sorted {
+            trans.extend(rows[row].iter().map(|&next| at[next]));
+            let sid = order[origin[row]];
             if nfa.is_match(sid) {
                 matches.extend(
                     (0..nfa.match_len(sid)).map(|i| nfa.match_pattern(sid, i).as_usize() as u16),
@@ -551,7 +593,7 @@ impl Dense {
             classes: table,
             stride: stride as u32,
             trans,
-            start: index[&start],
+            start: at[0],
             match_limit,
             bounds,
             matches,
@@ -561,21 +603,34 @@ impl Dense {
 
     /// Calls `f` with every match on word boundaries in `text`, read as folded: raw ASCII text,
     /// or a text already folded (which may then hold other characters, checked as characters).
-    fn each(&self, text: &str, ascii: bool, f: &mut impl FnMut(Cue, &'static str, usize, usize)) {
+    /// In raw text a match that ends in a digit run is reported at each of its digits, always
+    /// with the same start; a folded text has no such runs.
+    fn each(&self, text: &str, ascii: bool, f: &mut impl FnMut(Cue, Phrase, usize, usize)) {
         let bytes = text.as_bytes();
-        let (mut sid, mut last) = (self.start, u8::MAX);
-        for (at, &b) in bytes.iter().enumerate() {
-            let class = self.classes[usize::from(b)];
-            // The rest of a digit or space run folds away.
-            if class == last && class <= SPACES {
-                continue;
-            }
-            last = class;
-            sid = self.trans[(sid + u32::from(class)) as usize];
-            if sid < self.match_limit {
-                self.report(text, ascii, sid, at + 1, &mut *f);
+        let (mut sid, mut at) = (self.start, 0);
+        while let Some(end) = self.run(bytes, at, &mut sid) {
+            self.report(text, ascii, sid, end, &mut *f);
+            at = end;
+        }
+    }
+
+    /// Steps the table from `sid` over `bytes[from..]` to the next match state, and returns
+    /// where that match ends. The loop is kept apart from the reporting so its few values
+    /// stay in registers: a class lookup, an addition, a table lookup and a comparison a byte.
+    #[inline(never)]
+    fn run(&self, bytes: &[u8], from: usize, sid: &mut u32) -> Option<usize> {
+        let (classes, trans, limit) = (&self.classes, self.trans.as_slice(), self.match_limit);
+        let mut state = *sid;
+        let rest = bytes.get(from..).unwrap_or_default();
+        for (i, &b) in rest.iter().enumerate() {
+            state = trans[(state + u32::from(classes[usize::from(b)])) as usize];
+            if state < limit {
+                *sid = state;
+                return Some(from + i + 1);
             }
         }
+        *sid = state;
+        None
     }
 
     #[cold]
@@ -585,7 +640,7 @@ impl Dense {
         ascii: bool,
         sid: u32,
         end: usize,
-        f: &mut impl FnMut(Cue, &'static str, usize, usize),
+        f: &mut impl FnMut(Cue, Phrase, usize, usize),
     ) {
         let row = (sid / self.stride) as usize;
         let bytes = text.as_bytes();
@@ -640,14 +695,14 @@ impl Matcher {
         let (ascii, cjk): (Vec<_>, Vec<_>) = lexicon::PHRASES
             .iter()
             .filter(|(cue, _)| reading.wants(*cue))
-            .map(|&(cue, phrase)| (cue, phrase, fold(phrase)))
+            .map(|(cue, phrase)| (*cue, phrase, fold(phrase)))
             .partition(|(_, _, folded)| folded.is_ascii());
         Matcher { ascii: Dense::new(&ascii), cjk: Part::new(&cjk) }
     }
 
     /// Calls `f` with every match in `text`: ASCII text is read as it is written, any other
     /// text is folded first. Spans are byte offsets into the text that was read.
-    fn each(&self, text: &str, mut f: impl FnMut(Cue, &'static str, usize, usize)) {
+    fn each(&self, text: &str, mut f: impl FnMut(Cue, Phrase, usize, usize)) {
         if text.is_ascii() {
             self.ascii.each(text, true, &mut f);
         } else {
@@ -656,7 +711,7 @@ impl Matcher {
     }
 
     /// [`Matcher::each`] over a text already folded.
-    fn each_folded(&self, folded: &str, mut f: impl FnMut(Cue, &'static str, usize, usize)) {
+    fn each_folded(&self, folded: &str, mut f: impl FnMut(Cue, Phrase, usize, usize)) {
         let ascii = folded.is_ascii();
         self.ascii.each(folded, ascii, &mut f);
         if !ascii {
@@ -744,6 +799,17 @@ pub fn spans_for(text: &str, reading: Reading) -> Vec<Span> {
 /// ("discount*" finds "discounted"). CJK phrases match anywhere.
 pub fn scan_for(text: &str, reading: Reading) -> Cues {
     matcher(reading).scan(text)
+}
+
+/// Finds the cues `reading` looks for in several texts read as one set of fields (an item's
+/// text and its `what`, say): each is scanned on its own, the cues are collected together.
+pub fn scan_fields<'a>(texts: impl IntoIterator<Item = &'a str>, reading: Reading) -> Cues {
+    let matcher = matcher(reading);
+    let mut cues = Cues::default();
+    for text in texts {
+        matcher.each(text, |cue, phrase, _, _| cues.record(cue, phrase));
+    }
+    cues
 }
 
 /// Whether `phrase` occurs in `text` on word boundaries, both folded first: the matcher for
@@ -920,11 +986,13 @@ mod tests {
 
     #[test]
     fn a_phrase_ending_in_a_number_sees_past_the_whole_digit_run() {
-        let dense = Dense::new(&[(Cue::FakeTenure, "for 5", fold("for 5"))]);
+        let dense = Dense::new(&[(Cue::FakeTenure, &"for 5", fold("for 5"))]);
+        // A match that ends in a digit run is reported at each digit, with the same start.
         let hits = |text: &str| {
-            let mut n = 0;
-            dense.each(text, true, &mut |_, _, _, _| n += 1);
-            n
+            let mut starts = Vec::new();
+            dense.each(text, true, &mut |_, _, start, _| starts.push(start));
+            starts.dedup();
+            starts.len()
         };
         assert_eq!(hits("vendor  FOR \t 2026 years"), 1);
         assert_eq!(hits("vendor for 10 years"), 1);

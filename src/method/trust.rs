@@ -246,10 +246,8 @@ fn counts(o: &TrustObservation, date: NaiveDate) -> Result<TrustVerdict, (&'stat
             return Err((name, format!("no {name}: not observable, kept as context")));
         }
     }
-    let mut cues = text::scan_for(&o.text, Reading::Opinion);
-    if let Some(what) = &o.what {
-        cues.extend(text::scan_for(what, Reading::Opinion));
-    }
+    let fields = std::iter::once(o.text.as_str()).chain(o.what.as_deref());
+    let cues = text::scan_fields(fields, Reading::Opinion);
     if let Some(phrase) = cues.phrase(Cue::Opinion) {
         return Err(("text", format!("reads as opinion (\"{phrase}\"): kept as context")));
     }
