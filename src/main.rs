@@ -97,14 +97,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // A reader that stopped reading (`… | head`) is not an error: stop quietly, as Unix
+        // tools do.
+        Err(err) if broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            #[allow(clippy::print_stderr, reason = "the command line reports its one error")]
-            {
-                eprintln!("relationship-ladder: {err:#}");
-            }
+            report(&err);
             ExitCode::from(1)
         }
     }
+}
+
+fn broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Reports the command's one error on stderr; a closed stderr is no reason to panic.
+fn report(err: &anyhow::Error) {
+    let _ = writeln!(std::io::stderr(), "relationship-ladder: {err:#}");
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -142,10 +154,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         let args = match read_args(json, file) {
             Ok(args) => args,
             Err(err) => {
-                #[allow(clippy::print_stderr, reason = "the command line reports its one error")]
-                {
-                    eprintln!("relationship-ladder: {err:#}");
-                }
+                report(&err);
                 return Ok(ExitCode::from(2));
             }
         };

@@ -80,3 +80,18 @@ fn tools_lists_six_tools_and_skill_prints_sections() {
         assert!(run(&[sub, "--help"]).status.success(), "{sub} --help");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // Like `relationship-ladder tools --json 2>&1 | head -2` once `head` has left: stdout and
+    // stderr both go to a pipe nobody reads any more.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = Command::new(BIN)
+        .args(["tools", "--json"])
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "no panic, no error: the reader chose to stop");
+}

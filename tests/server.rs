@@ -288,3 +288,40 @@ async fn the_skill_is_served_through_the_skills_extension_with_digests() {
         client.cancel().await.unwrap();
     }
 }
+
+/// Whether `schema` or any schema inside it writes `type` as an array, which hosts that map
+/// schemas onto a single-type dialect reject.
+fn type_arrays(schema: &Value, path: &str, found: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if map.get("type").is_some_and(Value::is_array) {
+                found.push(path.to_owned());
+            }
+            for (key, value) in map {
+                type_arrays(value, &format!("{path}.{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                type_arrays(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn tool_schemas_use_single_types_only() {
+    let client = stdio(Era::V2025_11).await;
+    let mut found = Vec::new();
+    for tool in client.list_all_tools().await.unwrap() {
+        let input = Value::Object((*tool.input_schema).clone());
+        type_arrays(&input, &format!("{}.inputSchema", tool.name), &mut found);
+        if let Some(output) = &tool.output_schema {
+            let output = Value::Object((**output).clone());
+            type_arrays(&output, &format!("{}.outputSchema", tool.name), &mut found);
+        }
+    }
+    assert!(found.is_empty(), "type arrays at {found:?}");
+    client.cancel().await.unwrap();
+}

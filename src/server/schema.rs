@@ -9,8 +9,53 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
 /// The schema of `T` as arguments read by the tool.
+///
+/// A field the caller may leave out is written with its own type alone, not as nullable: absent
+/// and `null` read the same, and a `type` array (`["string", "null"]`) is what hosts that map
+/// schemas onto a single-type dialect (Gemini's function declarations, say) reject.
 pub fn input<T: JsonSchema>() -> Map<String, Value> {
-    root::<T>(SchemaSettings::draft2020_12().for_deserialize())
+    let mut map = root::<T>(SchemaSettings::draft2020_12().for_deserialize());
+    optional_not_null(&mut map);
+    map
+}
+
+/// Rewrites every property an object does not require from "this type or null" to its type.
+fn optional_not_null(schema: &mut Map<String, Value>) {
+    let required: Vec<String> = match schema.get("required") {
+        Some(Value::Array(r)) => r.iter().filter_map(|f| f.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    };
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        for (name, prop) in props.iter_mut() {
+            let Value::Object(p) = prop else { continue };
+            if required.contains(name) {
+                continue;
+            }
+            let Some(Value::Array(branches)) = p.get("anyOf") else { continue };
+            let is_null = |b: &Value| b.get("type").is_some_and(|t| t == "null");
+            if branches.len() == 2 && branches.iter().any(is_null) {
+                let Some(Value::Object(other)) = branches.iter().find(|b| !is_null(b)).cloned()
+                else {
+                    continue;
+                };
+                p.remove("anyOf");
+                for (k, v) in other {
+                    p.entry(k).or_insert(v);
+                }
+            }
+        }
+    }
+    for value in schema.values_mut() {
+        match value {
+            Value::Object(inner) => optional_not_null(inner),
+            Value::Array(items) => items.iter_mut().for_each(|item| {
+                if let Value::Object(inner) = item {
+                    optional_not_null(inner);
+                }
+            }),
+            _ => {}
+        }
+    }
 }
 
 /// The schema of `T` as a result the tool returns, cut to the top two levels of properties.
@@ -31,11 +76,8 @@ fn shallow(schema: &mut Map<String, Value>, depth: usize) {
         schema.remove("description");
     }
     if depth >= OUTPUT_DEPTH {
-        let ty = schema.get("type").cloned();
-        schema.clear();
-        if let Some(ty) = ty {
-            schema.insert("type".into(), ty);
-        }
+        let cut = cut_to_type(schema);
+        *schema = cut;
         return;
     }
     for key in ["properties"] {
@@ -63,6 +105,55 @@ fn shallow(schema: &mut Map<String, Value>, depth: usize) {
     }
 }
 
+/// A schema cut to what its values are: its JSON type, or for a choice between constants, the
+/// constants. The empty schema only for a value that may be anything.
+fn cut_to_type(schema: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Some(ty) = schema.get("type") {
+        out.insert("type".into(), ty.clone());
+        if let Some(values) = schema.get("enum") {
+            out.insert("enum".into(), values.clone());
+        }
+        return out;
+    }
+    let branches = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array));
+    if let Some(branches) = branches {
+        let consts: Option<Vec<Value>> = branches.iter().map(|b| b.get("const").cloned()).collect();
+        if let Some(consts) = consts.filter(|c| c.iter().all(Value::is_string)) {
+            out.insert("type".into(), "string".into());
+            out.insert("enum".into(), Value::Array(consts));
+            return out;
+        }
+        let mut types: Vec<Value> = Vec::new();
+        for branch in branches.iter().filter_map(Value::as_object) {
+            let cut = Value::Object(cut_to_type(branch));
+            if !types.contains(&cut) {
+                types.push(cut);
+            }
+        }
+        if types.len() == 1
+            && let Some(Value::Object(only)) = types.pop()
+        {
+            return only;
+        }
+        out.insert("anyOf".into(), Value::Array(types));
+        return out;
+    }
+    let ty = if schema.contains_key("properties") {
+        "object"
+    } else if schema.contains_key("items") {
+        "array"
+    } else {
+        // A value of any kind (or a constant): the cut keeps it as it was.
+        if let Some(c) = schema.get("const") {
+            out.insert("const".into(), c.clone());
+        }
+        return out;
+    };
+    out.insert("type".into(), ty.into());
+    out
+}
+
 /// How many levels of an output schema keep their structure.
 const OUTPUT_DEPTH: usize = 2;
 
@@ -81,9 +172,28 @@ fn root<T: JsonSchema>(settings: SchemaSettings) -> Map<String, Value> {
     map
 }
 
-/// Drops what carries no information for a model (`"default": null`, integer formats) and
-/// unwraps descriptions that doc comments broke across lines.
+/// Drops what carries no information for a model (`"default": null`, integer formats), unwraps
+/// descriptions that doc comments broke across lines, and writes a nullable type as an `anyOf`
+/// of single types, the portable spelling of `"type": [T, "null"]`.
 fn tidy(schema: &mut Map<String, Value>) {
+    if let Some(Value::Array(types)) = schema.get("type")
+        && types.len() == 2
+        && types.iter().any(|t| t == "null")
+    {
+        let other = types.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null);
+        let description = schema.remove("description");
+        let default = schema.remove("default");
+        let mut branch = std::mem::take(schema);
+        branch.insert("type".into(), other);
+        let null = serde_json::json!({ "type": "null" });
+        schema.insert("anyOf".into(), Value::Array(vec![Value::Object(branch), null]));
+        if let Some(d) = description {
+            schema.insert("description".into(), d);
+        }
+        if let Some(d) = default.filter(|d| !d.is_null()) {
+            schema.insert("default".into(), d);
+        }
+    }
     if schema.get("default").is_some_and(Value::is_null) {
         schema.remove("default");
     }
