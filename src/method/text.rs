@@ -376,6 +376,11 @@ struct Entry {
     bound_end: bool,
 }
 
+/// The automaton's patterns: the phrases as folded, with a trailing `*` removed.
+fn patterns(phrases: &[(Cue, Phrase, String)]) -> Vec<&str> {
+    phrases.iter().map(|(_, _, folded)| folded.trim_end_matches('*')).collect()
+}
+
 /// The entries of `patterns`, the phrases as folded with a trailing `*` removed.
 fn entries(phrases: &[(Cue, Phrase, String)], patterns: &[&str]) -> Vec<Entry> {
     phrases
@@ -400,7 +405,7 @@ struct Part {
 
 impl Part {
     fn new(phrases: &[(Cue, Phrase, String)]) -> Part {
-        let patterns: Vec<&str> = phrases.iter().map(|(_, _, f)| f.trim_end_matches('*')).collect();
+        let patterns = patterns(phrases);
         let nfa = contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .prefilter(false)
@@ -470,12 +475,8 @@ const SPACES: u8 = 1;
 
 impl Dense {
     fn new(phrases: &[(Cue, Phrase, String)]) -> Dense {
-        let patterns: Vec<&str> = phrases.iter().map(|(_, _, f)| f.trim_end_matches('*')).collect();
-        let nfa = contiguous::NFA::builder()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&patterns)
-            .expect("the lexicon's phrases are plain strings, well under the automaton's limits");
+        let Part { nfa, entries } = Part::new(phrases);
+        let patterns = patterns(phrases);
         // One class per byte the (lower-case) patterns use; every other byte is one class too.
         let mut classes = [u8::MAX; 256];
         let mut representative = vec![b'#', b' '];
@@ -588,7 +589,6 @@ impl Dense {
             }
         }
         let match_limit = ((bounds.len() - 1) * stride) as u32;
-        let entries = entries(phrases, &patterns);
         Dense {
             classes: table,
             stride: stride as u32,
