@@ -170,6 +170,9 @@ check(seen.action === card.action && seen.owner === card.action_owner && seen.du
 check(seen.images === 0 && seen.scripts === 2, "no element was created from user text", seen);
 check(seen.pwned === null, "no script from user text ran in the view", seen.pwned);
 check(await page.evaluate(() => window.__pwned === undefined), "nothing ran in the host page");
+// The host receives the view's messages asynchronously, perhaps from another process.
+await page.waitForFunction(() => window.fromView.some((m) => m.method === "ui/notifications/size-changed"),
+  null, { timeout: 30000 }).catch(() => {});
 const sent = await page.evaluate(() => window.fromView.map((m) => m.method));
 check(sent[0] === "ui/initialize" && sent.includes("ui/notifications/initialized")
   && sent.includes("ui/notifications/size-changed"), "the view speaks the MCP Apps handshake", sent);
@@ -191,6 +194,9 @@ await narrow.screenshot({ path: join(artifacts, "card-view-360-dark.png"), fullP
 // A refusal from the tool is shown as such.
 await page.evaluate(() => window.toView("ui/notifications/tool-result", {
   isError: true, content: [{ type: "text", text: "evidence[0].text: <b>refused</b>" }] }));
+// postMessage is delivered later: wait for the view to have drawn the refusal.
+await frame.waitForFunction(() => document.documentElement.dataset.rendered === "error", null, { timeout: 30000 })
+  .catch(() => {});
 const refusal = await frame.evaluate(() => ({
   rendered: document.documentElement.dataset.rendered,
   text: document.querySelector('[role="alert"]') && document.querySelector('[role="alert"]').textContent,
