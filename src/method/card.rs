@@ -206,7 +206,8 @@ pub enum CardFormat {
 /// The stop-rule question as the card prints it.
 pub const STOP_RULE_QUESTION: &str = "What unstated need did we address this quarter?";
 
-const BLANK: &str = "___";
+/// What the card writes for a field left empty.
+pub(crate) const BLANK: &str = "___";
 
 impl Card {
     /// Whether every checklist item passes or does not apply.

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::card::{Card, CardRung, CardTarget, CheckStatus, one_line};
+use super::card::{BLANK, Card, CardRung, CardTarget, CheckStatus, one_line};
 use super::rung::Rung;
 use super::trust::TrustStatus;
 
@@ -34,7 +34,7 @@ impl Card {
         if let CardRung::Unconfirmed { .. } = self.rung {
             meta.push_str(" · unconfirmed: fewer than three observable items");
         }
-        y = self.text_block(&mut body, y, "", &meta);
+        y = text_block(&mut body, y, "", &meta);
         y += 8;
         y = self.ladder(&mut body, y);
         y += 12;
@@ -44,22 +44,22 @@ impl Card {
             .iter()
             .map(|c| format!("Capped at Rung {} ({}): {}", c.rung, c.rule, c.reason))
             .collect();
-        y = self.section(&mut body, y, "Caps", &caps, "no cap holds");
+        y = section(&mut body, y, "Caps", &caps, "no cap holds");
         let evidence: Vec<String> = self
             .evidence
             .iter()
             .map(|e| format!("Rung {} ({}): {}", e.rung, e.rule, e.text))
             .collect();
-        y = self.section(&mut body, y, "Evidence", &evidence, "no counted evidence");
+        y = section(&mut body, y, "Evidence", &evidence, "no counted evidence");
         let target = match self.target {
             CardTarget::Climb { rung } => format!("Rung {rung}: {}", rung.name()),
             CardTarget::Hold => "hold at Rung 5".to_owned(),
             CardTarget::None => "none until the current rung is confirmed".to_owned(),
         };
-        y = self.section(&mut body, y, "Target", &[target], "");
+        y = section(&mut body, y, "Target", &[target], "");
         let requirement: Vec<String> = self.requirement.iter().cloned().collect();
-        y = self.section(&mut body, y, "Rung-up requirement", &requirement, "none");
-        let blank = || "___".to_owned();
+        y = section(&mut body, y, "Rung-up requirement", &requirement, "none");
+        let blank = || BLANK.to_owned();
         let action = format!(
             "{} · Owner: {} · Due: {}",
             self.action.clone().unwrap_or_else(blank),
@@ -70,16 +70,21 @@ impl Card {
         if let Some(evidence) = &self.success_evidence {
             deploy.push(format!("Success evidence: {evidence}"));
         }
-        y = self.section(&mut body, y, "Action", &deploy, "");
-        let trust = [
+        y = section(&mut body, y, "Action", &deploy, "");
+        y = heading(&mut body, y, "Trust");
+        for (name, status) in [
             ("Competence", self.trust.competence),
             ("Integrity", self.trust.integrity),
             ("Benevolence", self.trust.benevolence),
-        ];
-        let trust: Vec<String> =
-            trust.iter().map(|(name, s)| format!("{name}: {}", s.label())).collect();
-        y = self.trust_section(&mut body, y, &trust);
-        y = self.section(
+        ] {
+            let class = match status {
+                TrustStatus::Pass => "pass",
+                TrustStatus::Fail => "fail",
+                TrustStatus::Unassessed => "",
+            };
+            y = text_block(&mut body, y, class, &format!("{name}: {}", status.label()));
+        }
+        y = section(
             &mut body,
             y,
             "Primary constraint",
@@ -91,7 +96,7 @@ impl Card {
             .iter()
             .map(|c| format!("{} {}: {}", c.id, check_label(c.status), c.why))
             .collect();
-        y = self.section(&mut body, y, "Checklist", &checklist, "not run");
+        y = section(&mut body, y, "Checklist", &checklist, "not run");
         let height = y + MARGIN;
         let label = xml(&format!("{title}, current rung {}", self.rung_words()));
         format!(
@@ -204,53 +209,35 @@ text.pass {{ fill: #1a7f37; }}
         }
         top + 5 * (RUNG_HEIGHT + 6)
     }
+}
 
-    fn section(
-        &self,
-        out: &mut String,
-        mut y: u32,
-        head: &str,
-        lines: &[String],
-        empty: &str,
-    ) -> u32 {
-        y += 8;
-        let _ = writeln!(out, r#"<text class="head" x="{MARGIN}" y="{y}">{}</text>"#, xml(head));
+/// A section's heading; returns the next line's baseline.
+fn heading(out: &mut String, y: u32, head: &str) -> u32 {
+    let y = y + 8;
+    let _ = writeln!(out, r#"<text class="head" x="{MARGIN}" y="{y}">{}</text>"#, xml(head));
+    y + LINE
+}
+
+/// A heading and its lines, or `empty` when there are none.
+fn section(out: &mut String, y: u32, head: &str, lines: &[String], empty: &str) -> u32 {
+    let mut y = heading(out, y, head);
+    if lines.is_empty() {
+        return text_block(out, y, "", empty);
+    }
+    for line in lines {
+        y = text_block(out, y, "", line);
+    }
+    y
+}
+
+/// One text, wrapped onto as many lines as it needs; returns the next line's baseline.
+fn text_block(out: &mut String, mut y: u32, class: &str, text: &str) -> u32 {
+    let class = if class.is_empty() { String::new() } else { format!(r#" class="{class}""#) };
+    for line in wrap(&one_line(text), WRAP) {
+        let _ = writeln!(out, r#"<text{class} x="{}" y="{y}">{}</text>"#, MARGIN + 8, xml(&line));
         y += LINE;
-        if lines.is_empty() {
-            return self.text_block(out, y, "", empty);
-        }
-        for line in lines {
-            y = self.text_block(out, y, "", line);
-        }
-        y
     }
-
-    fn trust_section(&self, out: &mut String, mut y: u32, lines: &[String]) -> u32 {
-        y += 8;
-        let _ = writeln!(out, r#"<text class="head" x="{MARGIN}" y="{y}">Trust</text>"#);
-        y += LINE;
-        let statuses = [self.trust.competence, self.trust.integrity, self.trust.benevolence];
-        for (line, status) in lines.iter().zip(statuses) {
-            let class = match status {
-                TrustStatus::Pass => "pass",
-                TrustStatus::Fail => "fail",
-                TrustStatus::Unassessed => "",
-            };
-            y = self.text_block(out, y, class, line);
-        }
-        y
-    }
-
-    /// One text, wrapped onto as many lines as it needs; returns the next line's baseline.
-    fn text_block(&self, out: &mut String, mut y: u32, class: &str, text: &str) -> u32 {
-        let class = if class.is_empty() { String::new() } else { format!(r#" class="{class}""#) };
-        for line in wrap(&one_line(text), WRAP) {
-            let _ =
-                writeln!(out, r#"<text{class} x="{}" y="{y}">{}</text>"#, MARGIN + 8, xml(&line));
-            y += LINE;
-        }
-        y
-    }
+    y
 }
 
 fn check_label(status: CheckStatus) -> &'static str {

@@ -131,8 +131,7 @@ static FOLD_CLASSES: [u8; 256] = ascii_classes(false);
 static BARE_CLASSES: [u8; 256] = ascii_classes(true);
 
 /// The bytes of an ASCII text as [`fold`] (or [`bare`]) would fold it, without building the
-/// folded string: the engine compares and scans most texts through this and never copies them.
-#[derive(Clone)]
+/// folded string: the engine compares most texts through this and never copies them.
 struct FoldedAscii<'a> {
     rest: std::slice::Iter<'a, u8>,
     classes: &'static [u8; 256],
@@ -220,21 +219,23 @@ pub fn is_blank(text: &str) -> bool {
     if !text.is_ascii() {
         return lexicon::NIL_ANSWERS.contains(&bare(text));
     }
-    let mut prefix = [0u8; 3];
-    for (slot, b) in prefix.iter_mut().zip(FoldedAscii::new(text.as_bytes(), true)) {
-        *slot = b;
-    }
-    if !lexicon::NIL_ANSWERS.may_start_with_bytes(prefix) {
-        return false;
-    }
-    // A short ASCII text is folded into a buffer on the stack: no allocation per field.
+    // A short ASCII text is folded into a buffer on the stack: no allocation per field. Its
+    // first three folded bytes rule most texts out before the rest is folded.
+    let mut folded = FoldedAscii::new(text.as_bytes(), true);
     let mut buf = [0u8; NIL_MAX_BYTES];
     let mut len = 0;
-    for (slot, b) in buf.iter_mut().zip(FoldedAscii::new(text.as_bytes(), true)) {
+    for (slot, b) in buf.iter_mut().zip(folded.by_ref()).take(3) {
         *slot = b;
         len += 1;
     }
-    std::str::from_utf8(&buf[..len]).is_ok_and(|folded| lexicon::NIL_ANSWERS.contains(folded))
+    if !lexicon::NIL_ANSWERS.may_start_with_bytes([buf[0], buf[1], buf[2]]) {
+        return false;
+    }
+    for (slot, b) in buf[len..].iter_mut().zip(folded) {
+        *slot = b;
+        len += 1;
+    }
+    std::str::from_utf8(&buf[..len]).is_ok_and(|f| lexicon::NIL_ANSWERS.contains(f))
 }
 
 /// Whether a text, taken whole, is one of `list` (already folded, punctuation-free entries),
@@ -446,7 +447,7 @@ fn is_word_byte(b: u8) -> bool {
 /// A reading's Latin-script phrases as a dense transition table over raw bytes, with the
 /// folding built in: the table's byte classes make upper and lower case one, any ASCII digit
 /// stand for `#`, white space and control characters stand for a space, and a backtick for an
-/// apostrophe; the search loop skips the second and later bytes of a digit or space run. So
+/// apostrophe; shadow rows (see [`Dense::new`]) fold away the rest of a digit or space run. So
 /// ASCII text, nearly all text, is scanned as written, and never copied or folded first.
 ///
 /// The table is built once from the crate's contiguous NFA (cheap to build), by following its
@@ -464,7 +465,7 @@ struct Dense {
     match_limit: u32,
     /// For the match state `s`, `matches[bounds[s / stride]..bounds[s / stride + 1]]`.
     bounds: Vec<u32>,
-    matches: Vec<u16>,
+    matches: Vec<u32>,
     entries: Vec<Entry>,
 }
 
@@ -518,13 +519,13 @@ impl Dense {
             unreachable!("an unanchored NFA has an unanchored start state")
         };
         let mut order = vec![start];
-        let mut seen = std::collections::HashMap::from([(start, 0usize)]);
+        let mut position = std::collections::HashMap::from([(start, 0usize)]);
         let mut i = 0;
         while i < order.len() {
             let sid = order[i];
             for &b in &representative {
                 let next = nfa.next_state(Anchored::No, sid, b);
-                seen.entry(next).or_insert_with(|| {
+                position.entry(next).or_insert_with(|| {
                     order.push(next);
                     order.len() - 1
                 });
@@ -534,8 +535,6 @@ impl Dense {
         // Rows over the NFA's states in discovery order, then a shadow row for every state a
         // digit or a space leads to: the same row but for that class, which stays put, so the
         // rest of a run folds away in the table and the loop needs no check for it.
-        let position: std::collections::HashMap<_, _> =
-            order.iter().enumerate().map(|(i, &sid)| (sid, i)).collect();
         let mut rows: Vec<Vec<usize>> = order
             .iter()
             .map(|&sid| {
@@ -582,9 +581,7 @@ impl Dense {
             trans.extend(rows[row].iter().map(|&next| at[next]));
             let sid = order[origin[row]];
             if nfa.is_match(sid) {
-                matches.extend(
-                    (0..nfa.match_len(sid)).map(|i| nfa.match_pattern(sid, i).as_usize() as u16),
-                );
+                matches.extend((0..nfa.match_len(sid)).map(|i| nfa.match_pattern(sid, i).as_u32()));
                 bounds.push(matches.len() as u32);
             }
         }
@@ -645,7 +642,7 @@ impl Dense {
         let row = (sid / self.stride) as usize;
         let bytes = text.as_bytes();
         for &m in &self.matches[self.bounds[row] as usize..self.bounds[row + 1] as usize] {
-            let e = &self.entries[usize::from(m)];
+            let e = &self.entries[m as usize];
             let apart = if ascii {
                 let start = self.raw_start(bytes, end, e.len);
                 // The folded byte after the match: past the rest of a digit run its `#` ends on.
@@ -686,7 +683,7 @@ impl Dense {
     }
 
     fn memory(&self) -> usize {
-        self.trans.len() * 4 + self.matches.len() * 2 + self.bounds.len() * 4
+        (self.trans.len() + self.matches.len() + self.bounds.len()) * 4
     }
 }
 

@@ -45,14 +45,22 @@ fn optional_not_null(schema: &mut Map<String, Value>) {
             }
         }
     }
+    for_children(schema, optional_not_null);
+}
+
+/// Calls `f` on every schema directly inside `schema`: its object values and the objects in
+/// its array values.
+fn for_children(schema: &mut Map<String, Value>, f: fn(&mut Map<String, Value>)) {
     for value in schema.values_mut() {
         match value {
-            Value::Object(inner) => optional_not_null(inner),
-            Value::Array(items) => items.iter_mut().for_each(|item| {
-                if let Value::Object(inner) = item {
-                    optional_not_null(inner);
+            Value::Object(inner) => f(inner),
+            Value::Array(items) => {
+                for item in items {
+                    if let Value::Object(inner) = item {
+                        f(inner);
+                    }
                 }
-            }),
+            }
             _ => {}
         }
     }
@@ -205,17 +213,7 @@ fn tidy(schema: &mut Map<String, Value>) {
     if let Some(Value::String(d)) = schema.get_mut("description") {
         *d = d.split_whitespace().collect::<Vec<_>>().join(" ");
     }
-    for value in schema.values_mut() {
-        match value {
-            Value::Object(inner) => tidy(inner),
-            Value::Array(items) => items.iter_mut().for_each(|item| {
-                if let Value::Object(inner) = item {
-                    tidy(inner);
-                }
-            }),
-            _ => {}
-        }
-    }
+    for_children(schema, tidy);
 }
 
 /// Marks `field` optional in an object schema, for a field the server fills in when the
