@@ -191,6 +191,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// Logs to stderr only (stdout carries the protocol over stdio), without colours, at `level`
 /// unless RUST_LOG says otherwise.
 fn init_logging(level: &str) -> Result<()> {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
     let bad = || format!("--log-level {level:?}: expected error, warn, info, debug or trace");
     if !["error", "warn", "info", "debug", "trace"].contains(&level) {
         anyhow::bail!(bad());
@@ -202,14 +206,18 @@ fn init_logging(level: &str) -> Result<()> {
     } else {
         format!("{level},rmcp=error")
     };
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(spec) if !spec.is_empty() => tracing_subscriber::EnvFilter::try_new(spec)?,
-        _ => tracing_subscriber::EnvFilter::try_new(default).with_context(bad)?,
+    // `Targets` reads the same `level,target=level` directives as RUST_LOG usually carries,
+    // without the regular-expression engine a full `EnvFilter` links in and starts up: that
+    // engine was a fifth of the code a stdio session touched.
+    let filter: Targets = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => spec
+            .parse()
+            .with_context(|| format!("RUST_LOG {spec:?}: expected level,target=level"))?,
+        _ => default.parse().with_context(bad)?,
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false))
+        .with(filter)
         .init();
     Ok(())
 }

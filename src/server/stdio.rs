@@ -1,14 +1,36 @@
 //! Serving over stdio, what desktop hosts launch: stdout carries only the protocol, logs go to
 //! stderr.
 //!
-//! rmcp's `stdio_pipes()` is used rather than `stdio()`: when the host connects pipes, as hosts
-//! do, it drives them from tokio's reactor instead of the blocking thread pool, which removes a
-//! thread hand-off from every read and write.
+//! The byte streams are rmcp's `stdio_pipes()`: when the host connects pipes, as hosts do, they
+//! are driven from tokio's reactor instead of the blocking thread pool, which removes a thread
+//! hand-off from every read and write. The framing on top is this module's [`Lines`] transport
+//! rather than rmcp's line codec, for one reason measured with callgrind: rmcp decodes every
+//! incoming line through its generic message enum, which buffers the whole message and tries
+//! each shape in turn, building (and discarding) an error for every shape that does not fit. For
+//! a `tools/call`, that decoding cost more instructions than the call itself. [`Lines`] decodes
+//! `tools/call` requests straight into their one type and hands every other line to rmcp's own
+//! decoder, so the messages rmcp receives are the ones it would have built itself (a test checks
+//! this), and the rules for malformed input are rmcp's rules.
 
-use rmcp::ServiceExt;
+use std::future::Future;
+use std::sync::Arc;
+
+use rmcp::model::{
+    CallToolRequest, CallToolRequestParams, ClientJsonRpcMessage, ClientRequest, ErrorData,
+    JsonRpcMessage, JsonRpcVersion2_0, RequestId, ServerJsonRpcMessage,
+};
 use rmcp::service::ServerInitializeError;
+use rmcp::transport::Transport;
+use rmcp::{RoleServer, ServiceExt};
+use serde::Deserialize;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::Mutex;
 
 use super::LadderServer;
+
+/// The longest line accepted, as rmcp's own stdio transport: 16 MiB. A longer line is dropped
+/// (and logged) without being buffered, and the connection stays open.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
 /// How a stdio session ended.
 #[derive(Debug)]
@@ -26,8 +48,8 @@ pub enum Ended {
 ///
 /// The transport failed, or the client's first message was not a valid start of a session.
 pub async fn serve(server: LadderServer) -> anyhow::Result<Ended> {
-    let transport = rmcp::transport::stdio_pipes();
-    let running = match server.serve(transport).await {
+    let (read, write) = rmcp::transport::stdio_pipes();
+    let running = match server.serve(Lines::new(read, write)).await {
         Ok(running) => running,
         Err(ServerInitializeError::ConnectionClosed(_)) => return Ok(Ended::NoSession),
         Err(e) => return Err(e.into()),
@@ -36,4 +58,355 @@ pub async fn serve(server: LadderServer) -> anyhow::Result<Ended> {
     let reason = running.waiting().await?;
     tracing::info!(?reason, "stdio session ended");
     Ok(Ended::Closed)
+}
+
+/// Newline-delimited JSON-RPC over a byte stream, for the server side.
+///
+/// Receiving follows rmcp's line transport: a leading byte-order mark and a trailing `\r` are
+/// dropped, blank lines skipped, lines over [`MAX_LINE_BYTES`] discarded, text that is not JSON
+/// ignored (answering it could start an error storm with a peer that echoes), JSON that is not a
+/// message answered with "Invalid Request", and notifications outside MCP (an editor's LSP
+/// traffic, say) ignored. Sending writes each message as one line with one write call.
+pub struct Lines<R, W> {
+    read: BufReader<R>,
+    line: Vec<u8>,
+    discarding: bool,
+    max_line: usize,
+    write: Arc<Mutex<Option<W>>>,
+}
+
+impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Lines<R, W> {
+    /// Frames `read` and `write`.
+    pub fn new(read: R, write: W) -> Self {
+        Lines {
+            read: BufReader::with_capacity(64 * 1024, read),
+            line: Vec::new(),
+            discarding: false,
+            max_line: MAX_LINE_BYTES,
+            write: Arc::new(Mutex::new(Some(write))),
+        }
+    }
+
+    /// The same, with another line limit.
+    pub fn with_max_line(mut self, bytes: usize) -> Self {
+        self.max_line = bytes;
+        self
+    }
+
+    /// Reads until a whole line is in `self.line`. Cancel-safe: `receive` is polled inside a
+    /// `select!`, and a cancelled read leaves its partial line in `self.line` for the next call,
+    /// because nothing is consumed from the reader without being copied in the same step.
+    async fn next_line(&mut self) -> std::io::Result<Next> {
+        loop {
+            let available = self.read.fill_buf().await?;
+            if available.is_empty() {
+                return Ok(Next::End);
+            }
+            let newline = memchr::memchr(b'\n', available);
+            let take = newline.map_or(available.len(), |i| i + 1);
+            let mut next = None;
+            if self.discarding {
+                if newline.is_some() {
+                    self.discarding = false;
+                }
+            } else if self.line.len().saturating_add(take) > self.max_line {
+                self.line.clear();
+                self.discarding = newline.is_none();
+                next = Some(Next::Oversized);
+            } else {
+                self.line.extend_from_slice(&available[..take]);
+                if newline.is_some() {
+                    next = Some(Next::Line);
+                }
+            }
+            self.read.consume(take);
+            if let Some(next) = next {
+                return Ok(next);
+            }
+        }
+    }
+
+    /// Writes one message now, ahead of any response: the "Invalid Request" answer.
+    async fn answer_now(write: &Mutex<Option<W>>, message: &ServerJsonRpcMessage) -> bool {
+        let Ok(bytes) = encode(message) else { return false };
+        let mut write = write.lock().await;
+        let Some(write) = write.as_mut() else { return false };
+        write.write_all(&bytes).await.is_ok() && write.flush().await.is_ok()
+    }
+}
+
+enum Next {
+    Line,
+    Oversized,
+    End,
+}
+
+/// What one line decodes to.
+enum Decoded {
+    Message(Box<ClientJsonRpcMessage>),
+    /// Not JSON, or a notification this server has no use for: nothing to answer.
+    Ignore,
+    /// JSON that is not a message: answered with "Invalid Request".
+    Invalid,
+}
+
+/// A `tools/call` request, decoded into its own type in one pass.
+#[derive(Deserialize)]
+struct ToolCall<'a> {
+    #[serde(rename = "jsonrpc")]
+    _jsonrpc: JsonRpcVersion2_0,
+    id: RequestId,
+    #[serde(borrow)]
+    method: std::borrow::Cow<'a, str>,
+    params: CallToolRequestParams,
+}
+
+const TOOLS_CALL: &[u8] = b"\"tools/call\"";
+
+/// Decodes one line as rmcp would.
+fn decode(line: &[u8]) -> Decoded {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    if memchr::memmem::find(line, TOOLS_CALL).is_some()
+        && let Ok(call) = serde_json::from_slice::<ToolCall<'_>>(line)
+        && call.method == "tools/call"
+    {
+        let mut params = call.params;
+        // rmcp keeps a request's `_meta` in the request's extensions, not in its params.
+        let meta = params.meta.take();
+        let mut request = CallToolRequest::new(params);
+        if let Some(meta) = meta {
+            request.extensions.insert(meta);
+        }
+        let message = JsonRpcMessage::request(ClientRequest::CallToolRequest(request), call.id);
+        return Decoded::Message(Box::new(message));
+    }
+    match serde_json::from_slice::<ClientJsonRpcMessage>(line) {
+        Ok(message) => Decoded::Message(Box::new(message)),
+        Err(e) if e.is_syntax() || e.is_eof() => {
+            tracing::debug!("ignoring a line that is not JSON: {e}");
+            Decoded::Ignore
+        }
+        Err(e) => {
+            if ignored_notification(line) {
+                return Decoded::Ignore;
+            }
+            tracing::debug!("a line that is not a JSON-RPC message: {e}");
+            Decoded::Invalid
+        }
+    }
+}
+
+/// A notification this server may ignore rather than refuse: any method outside MCP, or an
+/// MCP-looking `notifications/…` method the protocol does not define.
+fn ignored_notification(line: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Head<'a> {
+        #[serde(borrow)]
+        method: Option<std::borrow::Cow<'a, str>>,
+        id: Option<serde::de::IgnoredAny>,
+    }
+    let Ok(head) = serde_json::from_slice::<Head<'_>>(line) else { return false };
+    let Some(method) = head.method else { return false };
+    let known_notification = matches!(
+        method.as_ref(),
+        "notifications/cancelled"
+            | "notifications/initialized"
+            | "notifications/message"
+            | "notifications/progress"
+            | "notifications/prompts/list_changed"
+            | "notifications/resources/list_changed"
+            | "notifications/resources/updated"
+            | "notifications/roots/list_changed"
+            | "notifications/subscriptions/acknowledged"
+            | "notifications/tools/list_changed"
+    );
+    if method.starts_with("notifications/") {
+        return !known_notification;
+    }
+    let mcp_method = matches!(
+        method.as_ref(),
+        "initialize"
+            | "ping"
+            | "server/discover"
+            | "prompts/get"
+            | "prompts/list"
+            | "resources/list"
+            | "resources/read"
+            | "resources/subscribe"
+            | "resources/unsubscribe"
+            | "resources/templates/list"
+            | "subscriptions/listen"
+            | "tools/call"
+            | "tools/list"
+            | "completion/complete"
+            | "elicitation/create"
+            | "logging/setLevel"
+            | "roots/list"
+            | "sampling/createMessage"
+    );
+    head.id.is_none() && !mcp_method
+}
+
+fn encode(message: &ServerJsonRpcMessage) -> serde_json::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(512);
+    serde_json::to_writer(&mut bytes, message)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+impl<R, W> Transport<RoleServer> for Lines<R, W>
+where
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    type Error = std::io::Error;
+
+    fn send(
+        &mut self,
+        item: ServerJsonRpcMessage,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        // Encoded here, before the future: the line is ready when the writer is free.
+        let bytes = encode(&item).map_err(std::io::Error::from);
+        let write = self.write.clone();
+        async move {
+            let bytes = bytes?;
+            let mut write = write.lock().await;
+            let Some(write) = write.as_mut() else {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::NotConnected,
+                    "the stdio transport is closed",
+                ));
+            };
+            write.write_all(&bytes).await?;
+            write.flush().await
+        }
+    }
+
+    async fn receive(&mut self) -> Option<ClientJsonRpcMessage> {
+        loop {
+            match self.next_line().await {
+                Ok(Next::Line) => {}
+                Ok(Next::Oversized) => {
+                    tracing::error!(
+                        limit = self.max_line,
+                        "dropped an incoming line longer than the limit"
+                    );
+                    continue;
+                }
+                Ok(Next::End) => return None,
+                Err(e) => {
+                    tracing::error!("reading stdin failed: {e}");
+                    return None;
+                }
+            }
+            let line = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let decoded = if line.is_empty() { Decoded::Ignore } else { decode(line) };
+            self.line.clear();
+            match decoded {
+                Decoded::Message(message) => return Some(*message),
+                Decoded::Ignore => {}
+                Decoded::Invalid => {
+                    let answer = ServerJsonRpcMessage::error(
+                        ErrorData::invalid_request("Invalid request", None),
+                        None,
+                    );
+                    let write = self.write.clone();
+                    if !Self::answer_now(&write, &answer).await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn close(&mut self) -> Result<(), Self::Error> {
+        let mut write = self.write.lock().await;
+        if let Some(mut write) = write.take() {
+            write.flush().await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "in a test, a failed unwrap is a failure")]
+
+    use super::*;
+    use serde_json::json;
+
+    fn rmcp_decode(line: &str) -> serde_json::Value {
+        let message: ClientJsonRpcMessage = serde_json::from_str(line).unwrap();
+        serde_json::to_value(message).unwrap()
+    }
+
+    fn ours(line: &str) -> serde_json::Value {
+        match decode(line.as_bytes()) {
+            Decoded::Message(m) => serde_json::to_value(*m).unwrap(),
+            Decoded::Ignore => json!("ignored"),
+            Decoded::Invalid => json!("invalid"),
+        }
+    }
+
+    #[test]
+    fn tool_calls_decode_to_the_message_rmcp_builds() {
+        let lines = [
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "diagnose", "arguments": {"account": {"name": "A"}}}}),
+            json!({"jsonrpc": "2.0", "id": "x-7", "method": "tools/call",
+                "params": {"name": "coach", "_meta": {"progressToken": 3,
+                    "io.modelcontextprotocol/protocolVersion": "2026-07-28"}}}),
+            json!({"method": "tools/call", "params": {"name": "coach", "requestState": "s",
+                "inputResponses": {}}, "id": 9, "jsonrpc": "2.0", "extra": [1, {"a": null}]}),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "ping",
+                "params": {"name": "tools/call"}}),
+        ];
+        for line in lines {
+            let line = line.to_string();
+            assert_eq!(ours(&line), rmcp_decode(&line), "{line}");
+        }
+    }
+
+    #[test]
+    fn malformed_lines_get_rmcp_s_treatment() {
+        assert_eq!(ours("{not json"), json!("ignored"));
+        assert_eq!(ours(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call""#), json!("ignored"));
+        assert_eq!(ours("[1, 2]"), json!("invalid"));
+        assert_eq!(
+            ours(r#"{"jsonrpc":"1.0","id":1,"method":"tools/call","params":{}}"#),
+            json!("invalid")
+        );
+        // Methods rmcp does not know reach it as custom messages, which it answers or ignores.
+        for line in [
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen"}"#,
+            r#"{"jsonrpc":"2.0","method":"notifications/unheard_of"}"#,
+            r#"{"jsonrpc":"2.0","id":4,"method":"no/such"}"#,
+        ] {
+            assert_eq!(ours(line), rmcp_decode(line), "{line}");
+        }
+    }
+
+    #[tokio::test]
+    async fn lines_are_framed_bounded_and_answered() {
+        let (mut client, server) = tokio::io::duplex(1 << 16);
+        let (read, write) = tokio::io::split(server);
+        let mut lines = Lines::new(read, write).with_max_line(100);
+        let call = r#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"x"}}"#;
+        let long = format!("{{\"pad\":\"{}\"}}", "x".repeat(300));
+        let input = format!("\u{feff}{call}\r\n\n{long}\n[1]\n{call}\n");
+        let writer = tokio::spawn(async move {
+            client.write_all(input.as_bytes()).await.unwrap();
+            client
+        });
+        assert!(matches!(lines.receive().await, Some(JsonRpcMessage::Request(_))));
+        assert!(matches!(lines.receive().await, Some(JsonRpcMessage::Request(_))));
+        let mut client = writer.await.unwrap();
+        drop(lines);
+        let mut answer = String::new();
+        tokio::io::AsyncReadExt::read_to_string(&mut client, &mut answer).await.unwrap();
+        let answer: serde_json::Value = serde_json::from_str(answer.trim()).unwrap();
+        assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    }
 }

@@ -416,15 +416,17 @@ pub fn refusal(errors: InputErrors) -> CallToolResult {
 
 /// A successful result: the structure, and the text block for text-only hosts.
 pub fn ok_result<T: Serialize>(value: &T, text: String) -> CallToolResult {
-    let mut result = CallToolResult::structured(to_value(value));
-    result.content = vec![ContentBlock::text(text)];
+    // Built from `success` rather than rmcp's `structured`, which would also print the whole
+    // structure as JSON text only for this function to replace it.
+    let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(to_value(value));
     result
 }
 
 /// An `isError` result with its structure and text.
 pub fn error_result<T: Serialize>(value: &T, text: String) -> CallToolResult {
-    let mut result = CallToolResult::structured_error(to_value(value));
-    result.content = vec![ContentBlock::text(text)];
+    let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(to_value(value));
     result
 }
 
