@@ -435,7 +435,7 @@ fn read_item(
     observed: &[Rationalization],
 ) -> ItemVerdict {
     let spec = item.observation.spec();
-    let field = |name: &str| format!("evidence[{index}].{name}");
+    let field = |name: &str| super::report::field_path("evidence", index, name);
     let mut findings = Vec::new();
     let fields = std::iter::once(item.text.as_str()).chain(item.what.as_deref());
     let cues = text::scan_fields(fields, Reading::Evidence);

@@ -19,6 +19,30 @@ pub struct Finding {
     pub message: String,
 }
 
+/// The path of a field in a list of the input, `list[index].name`, built without the formatting
+/// machinery: the engine names a field in most of the findings it makes.
+pub fn field_path(list: &str, index: usize, name: &str) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = std::str::from_utf8(&digits[at..]).unwrap_or_default();
+    let mut path = String::with_capacity(list.len() + digits.len() + name.len() + 3);
+    path.push_str(list);
+    path.push('[');
+    path.push_str(digits);
+    path.push_str("].");
+    path.push_str(name);
+    path
+}
+
 impl Finding {
     /// A finding about the input as a whole.
     pub fn new(rule: Rule, message: impl Into<String>) -> Self {
@@ -81,5 +105,17 @@ impl Handoff {
     /// A hand-off to `skill` for the reason given.
     pub fn new(skill: Skill, rule: Rule, why: impl Into<String>) -> Self {
         Handoff { skill, why: why.into(), rule }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_path;
+
+    #[test]
+    fn field_paths_read_as_written() {
+        assert_eq!(field_path("evidence", 0, "text"), "evidence[0].text");
+        assert_eq!(field_path("integrity", 1234, "who"), "integrity[1234].who");
+        assert_eq!(field_path("x", usize::MAX, "y"), format!("x[{}].y", usize::MAX));
     }
 }

@@ -617,13 +617,28 @@ impl Dense {
     #[inline(never)]
     fn run(&self, bytes: &[u8], from: usize, sid: &mut u32) -> Option<usize> {
         let (classes, trans, limit) = (&self.classes, self.trans.as_slice(), self.match_limit);
+        let step = |state: u32, b: u8| trans[(state + u32::from(classes[usize::from(b)])) as usize];
         let mut state = *sid;
         let rest = bytes.get(from..).unwrap_or_default();
-        for (i, &b) in rest.iter().enumerate() {
-            state = trans[(state + u32::from(classes[usize::from(b)])) as usize];
+        // Four bytes a round: one loop test for four steps. Every step still checks for a match
+        // state, since a match must be reported where it ends.
+        let mut quads = rest.chunks_exact(4);
+        let mut at = from;
+        for quad in quads.by_ref() {
+            for (k, &b) in quad.iter().enumerate() {
+                state = step(state, b);
+                if state < limit {
+                    *sid = state;
+                    return Some(at + k + 1);
+                }
+            }
+            at += 4;
+        }
+        for (k, &b) in quads.remainder().iter().enumerate() {
+            state = step(state, b);
             if state < limit {
                 *sid = state;
-                return Some(from + i + 1);
+                return Some(at + k + 1);
             }
         }
         *sid = state;

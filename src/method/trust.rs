@@ -205,7 +205,7 @@ fn audit_dimension(
         if o.signal.spec().dimension != dimension {
             continue;
         }
-        let at = |name: &str| format!("{field}[{i}].{name}");
+        let at = |name: &str| super::report::field_path(field, i, name);
         match counts(o, date) {
             Ok(TrustVerdict::Pass) => passes += 1,
             Ok(TrustVerdict::Fail) => fails += 1,
