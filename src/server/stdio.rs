@@ -66,13 +66,62 @@ pub async fn serve(server: LadderServer) -> anyhow::Result<Ended> {
 /// dropped, blank lines skipped, lines over [`MAX_LINE_BYTES`] discarded, text that is not JSON
 /// ignored (answering it could start an error storm with a peer that echoes), JSON that is not a
 /// message answered with "Invalid Request", and notifications outside MCP (an editor's LSP
-/// traffic, say) ignored. Sending writes each message as one line with one write call.
+/// traffic, say) ignored.
+///
+/// Sending encodes each message as one line into an outbox, in the order rmcp sends them; the
+/// first send to reach the writer writes everything waiting, so responses that finish together
+/// (a client with many requests in flight) leave in one write call instead of one each.
 pub struct Lines<R, W> {
     read: BufReader<R>,
     line: Vec<u8>,
     discarding: bool,
     max_line: usize,
-    write: Arc<Mutex<Option<W>>>,
+    out: Arc<Outbox<W>>,
+}
+
+struct Outbox<W> {
+    /// Encoded lines not yet written. Locked only between awaits, never across one.
+    pending: std::sync::Mutex<Vec<u8>>,
+    writer: Mutex<Option<W>>,
+}
+
+impl<W: AsyncWrite + Unpin> Outbox<W> {
+    fn push(&self, message: &ServerJsonRpcMessage) -> serde_json::Result<()> {
+        let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let start = pending.len();
+        if let Err(e) = serde_json::to_writer(&mut *pending, message) {
+            pending.truncate(start);
+            return Err(e);
+        }
+        pending.push(b'\n');
+        Ok(())
+    }
+
+    /// Writes whatever is waiting; nothing if an earlier flush already took it.
+    async fn flush(&self) -> std::io::Result<()> {
+        let mut writer = self.writer.lock().await;
+        let Some(writer) = writer.as_mut() else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotConnected,
+                "the stdio transport is closed",
+            ));
+        };
+        let mut bytes = std::mem::take(
+            &mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        writer.write_all(&bytes).await?;
+        writer.flush().await?;
+        // Hand the buffer back, so the next lines need no new allocation.
+        bytes.clear();
+        let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if pending.is_empty() {
+            *pending = bytes;
+        }
+        Ok(())
+    }
 }
 
 impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Lines<R, W> {
@@ -83,7 +132,10 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Lines<R, W> {
             line: Vec::new(),
             discarding: false,
             max_line: MAX_LINE_BYTES,
-            write: Arc::new(Mutex::new(Some(write))),
+            out: Arc::new(Outbox {
+                pending: std::sync::Mutex::new(Vec::with_capacity(4096)),
+                writer: Mutex::new(Some(write)),
+            }),
         }
     }
 
@@ -124,14 +176,6 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Lines<R, W> {
                 return Ok(next);
             }
         }
-    }
-
-    /// Writes one message now, ahead of any response: the "Invalid Request" answer.
-    async fn answer_now(write: &Mutex<Option<W>>, message: &ServerJsonRpcMessage) -> bool {
-        let Ok(bytes) = encode(message) else { return false };
-        let mut write = write.lock().await;
-        let Some(write) = write.as_mut() else { return false };
-        write.write_all(&bytes).await.is_ok() && write.flush().await.is_ok()
     }
 }
 
@@ -247,13 +291,6 @@ fn ignored_notification(line: &[u8]) -> bool {
     head.id.is_none() && !mcp_method
 }
 
-fn encode(message: &ServerJsonRpcMessage) -> serde_json::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(512);
-    serde_json::to_writer(&mut bytes, message)?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
-
 impl<R, W> Transport<RoleServer> for Lines<R, W>
 where
     R: AsyncRead + Unpin + Send,
@@ -265,20 +302,12 @@ where
         &mut self,
         item: ServerJsonRpcMessage,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
-        // Encoded here, before the future: the line is ready when the writer is free.
-        let bytes = encode(&item).map_err(std::io::Error::from);
-        let write = self.write.clone();
+        // Queued here, before the future runs, so lines leave in the order rmcp sent them.
+        let queued = self.out.push(&item).map_err(std::io::Error::from);
+        let out = self.out.clone();
         async move {
-            let bytes = bytes?;
-            let mut write = write.lock().await;
-            let Some(write) = write.as_mut() else {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::NotConnected,
-                    "the stdio transport is closed",
-                ));
-            };
-            write.write_all(&bytes).await?;
-            write.flush().await
+            queued?;
+            out.flush().await
         }
     }
 
@@ -311,8 +340,9 @@ where
                         ErrorData::invalid_request("Invalid request", None),
                         None,
                     );
-                    let write = self.write.clone();
-                    if !Self::answer_now(&write, &answer).await {
+                    // Written now, ahead of any response still being worked on.
+                    let out = self.out.clone();
+                    if out.push(&answer).is_err() || out.flush().await.is_err() {
                         return None;
                     }
                 }
@@ -321,11 +351,14 @@ where
     }
 
     async fn close(&mut self) -> Result<(), Self::Error> {
-        let mut write = self.write.lock().await;
-        if let Some(mut write) = write.take() {
-            write.flush().await?;
+        let flushed = self.out.flush().await;
+        if let Some(mut writer) = self.out.writer.lock().await.take() {
+            writer.flush().await?;
         }
-        Ok(())
+        match flushed {
+            Err(e) if e.kind() != std::io::ErrorKind::NotConnected => Err(e),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -408,5 +441,35 @@ mod tests {
         tokio::io::AsyncReadExt::read_to_string(&mut client, &mut answer).await.unwrap();
         let answer: serde_json::Value = serde_json::from_str(answer.trim()).unwrap();
         assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    }
+
+    #[tokio::test]
+    async fn sends_leave_in_order_whoever_writes_them() {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        let (read, write) = tokio::io::split(server);
+        let mut lines = Lines::new(read, write);
+        let answer = |n: i64| {
+            ServerJsonRpcMessage::error(
+                ErrorData::invalid_params(format!("call {n}"), None),
+                Some(RequestId::Number(n)),
+            )
+        };
+        let first = lines.send(answer(1));
+        let second = lines.send(answer(2));
+        let third = lines.send(answer(3));
+        // The last send writes all three; the others find nothing left to write.
+        third.await.unwrap();
+        second.await.unwrap();
+        first.await.unwrap();
+        lines.close().await.unwrap();
+        drop(lines);
+        let mut text = String::new();
+        let mut client = client;
+        tokio::io::AsyncReadExt::read_to_string(&mut client, &mut text).await.unwrap();
+        let ids: Vec<i64> = text
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [1, 2, 3], "{text}");
     }
 }
