@@ -12,6 +12,29 @@ use rmcp::model::{
 };
 use serde_json::{Value, json};
 
+/// The definitions the server ships (`src/server/tools.json`) are the ones its types derive.
+/// After changing a tool's types or text, regenerate the file with
+/// `LADDER_WRITE_TOOLS=1 cargo test --test server shipped_tool_definitions`.
+#[test]
+fn shipped_tool_definitions_are_the_derived_ones() {
+    use relationship_ladder::server::tools::{DEFINITIONS, TOOLS, generate};
+    let derived = serde_json::to_value(generate()).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/server/tools.json");
+    if std::env::var_os("LADDER_WRITE_TOOLS").is_some() {
+        let text = serde_json::to_string_pretty(&derived).unwrap() + "\n";
+        std::fs::write(path, text).unwrap();
+        return;
+    }
+    let shipped: Value = serde_json::from_str(DEFINITIONS).unwrap();
+    assert!(
+        shipped == derived,
+        "src/server/tools.json is out of date: regenerate it with \
+         LADDER_WRITE_TOOLS=1 cargo test --test server shipped_tool_definitions"
+    );
+    // And what the server reads from the file is what it would have derived.
+    assert_eq!(serde_json::to_value(&*TOOLS).unwrap(), derived);
+}
+
 #[tokio::test]
 async fn tools_list_offers_six_flat_annotated_tools_in_every_era() {
     for era in ERAS {

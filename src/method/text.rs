@@ -535,56 +535,67 @@ impl Dense {
         // Rows over the NFA's states in discovery order, then a shadow row for every state a
         // digit or a space leads to: the same row but for that class, which stays put, so the
         // rest of a run folds away in the table and the loop needs no check for it.
-        let mut rows: Vec<Vec<usize>> = order
-            .iter()
-            .map(|&sid| {
-                let next = |b: u8| position[&nfa.next_state(Anchored::No, sid, b)];
-                representative.iter().map(|&b| next(b)).collect()
-            })
-            .collect();
-        let mut origin: Vec<usize> = (0..rows.len()).collect();
-        let originals = rows.len();
+        // One flat vector of rows, `stride` entries each: the construction's peak memory is the
+        // server's, and a vector per row cost twice the table it becomes.
+        let index = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut rows: Vec<u32> = Vec::with_capacity(order.len() * stride * 2);
+        for &sid in &order {
+            for &b in &representative {
+                rows.push(index(position[&nfa.next_state(Anchored::No, sid, b)]));
+            }
+        }
+        drop(position);
+        let at_cell = |row: usize, class: u8| row * stride + usize::from(class);
+        let mut origin: Vec<usize> = (0..order.len()).collect();
+        let originals = order.len();
         let mut shadow = std::collections::HashMap::new();
         for run in [DIGITS, SPACES] {
             for row in 0..originals {
-                let target = rows[row][usize::from(run)];
+                let target = rows[at_cell(row, run)] as usize;
                 shadow.entry((target, run)).or_insert_with(|| {
-                    rows.push(rows[target].clone());
+                    rows.extend_from_within(target * stride..(target + 1) * stride);
                     origin.push(target);
-                    rows.len() - 1
+                    rows.len() / stride - 1
                 });
             }
         }
         let shadowed: std::collections::HashMap<usize, u8> =
             shadow.iter().map(|(&(_, run), &row)| (row, run)).collect();
-        for row in 0..rows.len() {
+        let total = rows.len() / stride;
+        for row in 0..total {
             for run in [DIGITS, SPACES] {
-                let target = rows[origin[row]][usize::from(run)];
-                rows[row][usize::from(run)] = if shadowed.get(&row) == Some(&run) {
-                    row
+                let target = rows[at_cell(origin[row], run)] as usize;
+                rows[at_cell(row, run)] = if shadowed.get(&row) == Some(&run) {
+                    index(row)
                 } else {
-                    shadow[&(origin[target], run)]
+                    index(shadow[&(origin[target], run)])
                 };
             }
         }
         // Match states first, so one comparison tells a match; rows premultiplied by the
         // stride, so a step is one addition and one lookup.
-        let mut sorted: Vec<usize> = (0..rows.len()).collect();
+        let mut sorted: Vec<usize> = (0..total).collect();
         sorted.sort_by_key(|&row| !nfa.is_match(order[origin[row]]));
-        let mut at = vec![0u32; rows.len()];
+        let mut at = vec![0u32; total];
         for (i, &row) in sorted.iter().enumerate() {
-            at[row] = (i * stride) as u32;
+            at[row] = index(i * stride);
         }
-        let mut trans = Vec::with_capacity(rows.len() * stride);
         let (mut bounds, mut matches) = (vec![0u32], Vec::new());
         for &row in &sorted {
-            trans.extend(rows[row].iter().map(|&next| at[next]));
             let sid = order[origin[row]];
             if nfa.is_match(sid) {
                 matches.extend((0..nfa.match_len(sid)).map(|i| nfa.match_pattern(sid, i).as_u32()));
-                bounds.push(matches.len() as u32);
+                bounds.push(index(matches.len()));
             }
         }
+        drop(nfa);
+        let mut trans = Vec::with_capacity(rows.len());
+        for &row in &sorted {
+            trans.extend(
+                rows[row * stride..(row + 1) * stride].iter().map(|&next| at[next as usize]),
+            );
+        }
+        drop(rows);
         let match_limit = ((bounds.len() - 1) * stride) as u32;
         Dense {
             classes: table,

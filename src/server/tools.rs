@@ -283,8 +283,21 @@ struct Def {
     output: JsonObject,
 }
 
-/// Every tool definition, built once on first use.
+/// The tool definitions as the server ships them: [`generate`]'s output, written to
+/// `tools.json` and embedded, so serving them derives no schema at run time. Deriving them
+/// (schemars, then the portability passes of `schema`) was a megabyte of the server's peak
+/// memory and a fifth of a megabyte of code. A test fails when the file and the types differ,
+/// and says how to regenerate it.
+pub const DEFINITIONS: &str = include_str!("tools.json");
+
+/// Every tool definition, read once on first use.
 pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
+    serde_json::from_str(DEFINITIONS)
+        .expect("tools.json is generated from the tool types, and a test reads it back")
+});
+
+/// Every tool definition, derived from the engine's and the tools' own types.
+pub fn generate() -> Vec<Tool> {
     let today = "When left out, the server uses today's date (UTC).";
     let mut diagnose_in = schema::input::<DiagnoseInput>();
     schema::make_optional(&mut diagnose_in, "date", today);
@@ -383,7 +396,7 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             }
         })
         .collect()
-});
+}
 
 /// Parses a tool's arguments, naming the field that failed and the form it accepts.
 pub fn parse<T: for<'de> Deserialize<'de>>(args: JsonObject) -> Result<T, CallToolResult> {
