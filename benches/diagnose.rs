@@ -41,7 +41,7 @@ fn account_with(items: usize, per_dimension: usize) -> DiagnoseInput {
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a valid date");
     let evidence = (0..items)
         .map(|i| EvidenceItem {
-            id: Some(format!("item-{i}")),
+            id: Some(format!("item-{i}").into()),
             observation: Observation::ALL[i % (Observation::ALL.len() - 1)],
             text: TEXTS[i % TEXTS.len()].to_owned(),
             who: Some("Marcus Lee, Director of Operations".to_owned()),

@@ -6,6 +6,8 @@
 //! and the disagreement is reported. The rung is the highest N with three pool items tagged N
 //! or higher (Q17), capped by the stop-rule and the red flags; a claimed rung is never evidence.
 
+use std::sync::Arc;
+
 use chrono::{Months, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -24,8 +26,9 @@ use super::text::{self, Reading};
 #[serde(deny_unknown_fields)]
 pub struct EvidenceItem {
     /// A short id the stop-rule answer can refer to (`same_as`); optional.
+    // Shared, not copied: the verdict on the item carries the same id.
     #[serde(default)]
-    pub id: Option<String>,
+    pub id: Option<Arc<str>>,
     /// The kind of observation, from the catalogue.
     pub observation: Observation,
     /// The user's own words for the item, unedited.
@@ -139,7 +142,7 @@ pub struct ItemVerdict {
     pub index: usize,
     /// The item's id, if it had one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Arc<str>>,
     /// The assistant's classification.
     pub observation: Observation,
     /// The dimension it is evidence on.
@@ -662,7 +665,7 @@ fn judge_stop_rule(
 fn repeats_item(answer: &StopRuleAnswer, evidence: &[EvidenceItem], items: &[ItemVerdict]) -> bool {
     let folded = text::fold(&answer.text);
     evidence.iter().zip(items).filter(|(_, v)| v.tag.is_some()).any(|(e, _)| {
-        let same_id = answer.same_as.is_some() && e.id == answer.same_as;
+        let same_id = answer.same_as.is_some() && e.id.as_deref() == answer.same_as.as_deref();
         same_id || text::same_as_folded(&e.text, &folded)
     })
 }

@@ -20,7 +20,7 @@ use super::evidence::{
 };
 use super::input::{Checker, InputErrors, Limits};
 use super::report::{Finding, Handoff, Skill};
-use super::rules::Rule;
+use super::rules::{Rule, RuleSet};
 use super::rung::{Domain, Lever, Rung, TrustDimension};
 use super::trust::{self, TrustAudit, TrustObservation};
 
@@ -210,9 +210,9 @@ pub fn diagnose(input: &DiagnoseInput, limits: Limits) -> Result<Diagnosis, Inpu
         } else {
             Status::NeedsFacts
         };
-        let mut rules = activation.rules.clone();
-        rules.sort();
-        rules.dedup();
+        let mut rules = RuleSet::default();
+        rules.extend(&activation.rules);
+        let rules = rules.to_vec();
         return Ok(Diagnosis {
             status,
             handoffs: activation.handoffs.clone(),
@@ -252,7 +252,8 @@ pub fn diagnose(input: &DiagnoseInput, limits: Limits) -> Result<Diagnosis, Inpu
     let handoffs = handoffs(&found, &design, &input.account);
     let card = card(input, &found, &design, &audit, &constraint, &checklist);
 
-    let mut rules = activation.rules.clone();
+    let mut rules = RuleSet::default();
+    rules.extend(&activation.rules);
     rules.extend([Rule::R1, Rule::R2, Rule::R15, Rule::R16, Rule::R19, Rule::Q15, Rule::Q16]);
     rules.extend([Rule::Q17, Rule::R29, Rule::R30, Rule::R33, Rule::R34, Rule::Q28, Rule::Q30]);
     let finding_rules = found
@@ -273,12 +274,11 @@ pub fn diagnose(input: &DiagnoseInput, limits: Limits) -> Result<Diagnosis, Inpu
     rules.extend(design.requirement.iter().map(|r| r.rule));
     rules.extend(design.pack_move.iter().map(|p| p.rule));
     rules.extend(handoffs.iter().map(|h| h.rule));
-    rules.push(constraint.rule);
+    rules.insert(constraint.rule);
     if current.is_some() {
         rules.extend([Rule::R23, Rule::Q22]);
     }
-    rules.sort();
-    rules.dedup();
+    let rules = rules.to_vec();
 
     Ok(Diagnosis {
         status: Status::Diagnosed,

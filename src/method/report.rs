@@ -2,6 +2,8 @@
 //! assistant's classification and the text, a flag) and hand-offs to sibling skills (R35,
 //! Q35). Each names the rule it comes from.
 
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -14,9 +16,10 @@ pub struct Finding {
     pub rule: Rule,
     /// The input field it is about, as a path (`evidence[2].text`), when it is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
+    pub field: Option<Cow<'static, str>>,
     /// What was found and what the engine did about it.
-    pub message: String,
+    // Most fields and messages are fixed texts: borrowed, they cost no allocation.
+    pub message: Cow<'static, str>,
 }
 
 /// The path of a field in a list of the input, `list[index].name`, built without the formatting
@@ -45,12 +48,16 @@ pub fn field_path(list: &str, index: usize, name: &str) -> String {
 
 impl Finding {
     /// A finding about the input as a whole.
-    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
+    pub fn new(rule: Rule, message: impl Into<Cow<'static, str>>) -> Self {
         Finding { rule, field: None, message: message.into() }
     }
 
     /// A finding about one field.
-    pub fn at(rule: Rule, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at(
+        rule: Rule,
+        field: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Finding { rule, field: Some(field.into()), message: message.into() }
     }
 }

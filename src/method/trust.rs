@@ -6,6 +6,8 @@
 //! breach matters (R31). An integrity failure raises the regression-risk flag but does not lower
 //! the rung by itself (Q29).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -234,28 +236,33 @@ fn audit_dimension(
 
 /// Whether an observation decides its dimension, or the field and reason it does not (Q15,
 /// Q26).
-fn counts(o: &TrustObservation, date: NaiveDate) -> Result<TrustVerdict, (&'static str, String)> {
+/// Why an observation is context rather than a count: the field at fault and the reason.
+type Context = (&'static str, Cow<'static, str>);
+
+fn counts(o: &TrustObservation, date: NaiveDate) -> Result<TrustVerdict, Context> {
     let Some(verdict) = o.signal.spec().verdict else {
-        return Err(("signal", "an opinion or score: recorded, never counted".to_owned()));
+        return Err(("signal", "an opinion or score: recorded, never counted".into()));
     };
     if text::is_blank(&o.text) {
-        return Err(("text", "blank text carries no evidence".to_owned()));
+        return Err(("text", "blank text carries no evidence".into()));
     }
-    for (name, value) in [("who", &o.who), ("what", &o.what)] {
-        if value.as_deref().is_none_or(text::is_blank) {
-            return Err((name, format!("no {name}: not observable, kept as context")));
-        }
+    if o.who.as_deref().is_none_or(text::is_blank) {
+        return Err(("who", "no who: not observable, kept as context".into()));
+    }
+    if o.what.as_deref().is_none_or(text::is_blank) {
+        return Err(("what", "no what: not observable, kept as context".into()));
     }
     let fields = std::iter::once(o.text.as_str()).chain(o.what.as_deref());
     let cues = text::scan_fields(fields, Reading::Opinion);
     if let Some(phrase) = cues.phrase(Cue::Opinion) {
-        return Err(("text", format!("reads as opinion (\"{phrase}\"): kept as context")));
+        return Err(("text", format!("reads as opinion (\"{phrase}\"): kept as context").into()));
     }
     match o.when {
-        None => Err(("when", "undated: it cannot be placed in this quarter".to_owned())),
-        Some(when) if !when.within(date, QUARTER_DAYS) => {
-            Err(("when", format!("{when} is outside the 90 days ending on {date}: context only")))
-        }
+        None => Err(("when", "undated: it cannot be placed in this quarter".into())),
+        Some(when) if !when.within(date, QUARTER_DAYS) => Err((
+            "when",
+            format!("{when} is outside the 90 days ending on {date}: context only").into(),
+        )),
         Some(_) => Ok(verdict),
     }
 }
