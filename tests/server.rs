@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 /// `LADDER_WRITE_TOOLS=1 cargo test --test server shipped_tool_definitions`.
 #[test]
 fn shipped_tool_definitions_are_the_derived_ones() {
-    use relationship_ladder::server::tools::{DEFINITIONS, TOOLS, generate};
+    use relationship_ladder::server::tools::{DEFINITIONS, NAMES, definitions, generate};
     let derived = serde_json::to_value(generate()).unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/server/tools.json");
     if std::env::var_os("LADDER_WRITE_TOOLS").is_some() {
@@ -32,7 +32,10 @@ fn shipped_tool_definitions_are_the_derived_ones() {
          LADDER_WRITE_TOOLS=1 cargo test --test server shipped_tool_definitions"
     );
     // And what the server reads from the file is what it would have derived.
-    assert_eq!(serde_json::to_value(&*TOOLS).unwrap(), derived);
+    let shipped = definitions();
+    assert_eq!(serde_json::to_value(&shipped).unwrap(), derived);
+    let names: Vec<&str> = shipped.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, NAMES, "tools::NAMES lists the shipped tools in order");
 }
 
 #[tokio::test]

@@ -576,9 +576,9 @@ impl Dense {
         // stride, so a step is one addition and one lookup.
         let mut sorted: Vec<usize> = (0..total).collect();
         sorted.sort_by_key(|&row| !nfa.is_match(order[origin[row]]));
-        let mut at = vec![0u32; total];
+        let mut new_of = vec![0usize; total];
         for (i, &row) in sorted.iter().enumerate() {
-            at[row] = index(i * stride);
+            new_of[row] = i;
         }
         let (mut bounds, mut matches) = (vec![0u32], Vec::new());
         for &row in &sorted {
@@ -589,19 +589,41 @@ impl Dense {
             }
         }
         drop(nfa);
-        let mut trans = Vec::with_capacity(rows.len());
-        for &row in &sorted {
-            trans.extend(
-                rows[row * stride..(row + 1) * stride].iter().map(|&next| at[next as usize]),
-            );
+        // The rows move to their sorted places in the same vector, a cycle of the permutation
+        // at a time, and each entry becomes its target's premultiplied place: a second table
+        // would double the construction's peak.
+        let mut trans = rows;
+        let (mut carried, mut displaced) = (vec![0u32; stride], vec![0u32; stride]);
+        let mut placed = vec![false; total];
+        for first in 0..total {
+            if placed[first] {
+                continue;
+            }
+            carried.copy_from_slice(&trans[first * stride..(first + 1) * stride]);
+            let mut row = first;
+            loop {
+                placed[row] = true;
+                let to = new_of[row];
+                let slot = &mut trans[to * stride..(to + 1) * stride];
+                displaced.copy_from_slice(slot);
+                slot.copy_from_slice(&carried);
+                std::mem::swap(&mut carried, &mut displaced);
+                row = to;
+                if row == first {
+                    break;
+                }
+            }
         }
-        drop(rows);
+        for next in &mut trans {
+            *next = index(new_of[*next as usize] * stride);
+        }
+        let at = |row: usize| index(new_of[row] * stride);
         let match_limit = ((bounds.len() - 1) * stride) as u32;
         Dense {
             classes: table,
             stride: stride as u32,
             trans,
-            start: at[0],
+            start: at(0),
             match_limit,
             bounds,
             matches,

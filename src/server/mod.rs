@@ -247,11 +247,11 @@ impl ServerHandler for LadderServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let _span = request_span("tools/list", &ctx);
-        Ok(ListToolsResult::with_all_items(tools::TOOLS.clone()))
+        Ok(ListToolsResult::with_all_items(tools::all()))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        tools::TOOLS.iter().find(|t| t.name == name).cloned()
+        tools::tool(name)
     }
 
     async fn call_tool(
@@ -284,9 +284,8 @@ impl ServerHandler for LadderServer {
             names::RENDER_CARD => tools::render_card(args, limits),
             names::READ_SKILL => tools::read_skill(args),
             other => {
-                let known: Vec<&str> = tools::TOOLS.iter().map(|t| t.name.as_ref()).collect();
                 return Err(ErrorData::invalid_params(
-                    format!("unknown tool {other:?}: the tools are {}", known.join(", ")),
+                    format!("unknown tool {other:?}: the tools are {}", tools::NAMES.join(", ")),
                     None,
                 ));
             }
