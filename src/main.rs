@@ -67,9 +67,20 @@ enum Command {
         /// Accept requests from pages of this origin too (repeatable), e.g. https://app.example.
         #[arg(long, value_name = "ORIGIN", requires = "http")]
         allow_origin: Vec<String>,
-        /// Minutes a coach session may sit idle before it expires.
-        #[arg(long, default_value_t = 30, value_name = "MINUTES")]
-        session_ttl: u64,
+        /// How long a coach session may sit idle before it expires: 30m, 90s, 2h (a bare
+        /// number is minutes).
+        #[arg(long, default_value = "30m", value_name = "DURATION", value_parser = duration)]
+        session_ttl: Duration,
+        /// How long an HTTP request may take to arrive and be answered: 30s, 2m (a bare
+        /// number is seconds).
+        #[arg(
+            long,
+            default_value = "30s",
+            value_name = "DURATION",
+            value_parser = seconds,
+            requires = "http"
+        )]
+        request_timeout: Duration,
         /// Log level on stderr: error, warn, info, debug or trace (RUST_LOG overrides).
         #[arg(long, default_value = "warn", value_name = "LEVEL")]
         log_level: String,
@@ -119,13 +130,47 @@ fn report(err: &anyhow::Error) {
     let _ = writeln!(std::io::stderr(), "relationship-ladder: {err:#}");
 }
 
+/// A duration such as `90s`, `30m` or `2h`; a bare number counts in `unit` seconds.
+fn parse_duration(text: &str, unit: u64) -> Result<Duration, String> {
+    let text = text.trim();
+    let (digits, scale) = match text.char_indices().last() {
+        Some((i, 's')) => (&text[..i], 1),
+        Some((i, 'm')) => (&text[..i], 60),
+        Some((i, 'h')) => (&text[..i], 3600),
+        _ => (text, unit),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            format!("{text:?} is not a duration: expected a whole number with s, m or h")
+        })
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    parse_duration(text, 60)
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    parse_duration(text, 1)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
-    if let Command::Serve { http, token, allow_host, allow_origin, session_ttl, log_level } =
-        cli.command
+    if let Command::Serve {
+        http,
+        token,
+        allow_host,
+        allow_origin,
+        session_ttl,
+        request_timeout,
+        log_level,
+    } = cli.command
     {
         init_logging(&log_level)?;
-        let config =
-            Config { session_ttl: Duration::from_secs(session_ttl * 60), ..Config::default() };
+        let config = Config { session_ttl, ..Config::default() };
         let server = LadderServer::new(config);
         return match http {
             Some(addr) => {
@@ -133,6 +178,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 http.token = token;
                 http.allowed_hosts = allow_host;
                 http.allowed_origins = allow_origin;
+                http.request_timeout = request_timeout;
                 // HTTP serves many callers at once: one worker per core.
                 let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
                 runtime.block_on(server::http::serve(server, http))?;

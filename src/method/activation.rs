@@ -198,25 +198,45 @@ pub struct Activation {
     pub rules: Vec<Rule>,
 }
 
+impl Activation {
+    /// The same outcome with each question's field named by `field`: for a caller whose
+    /// arguments spell the facts differently (the coach's `acv`, the diagnosis's
+    /// `account.acv`), so the question says which argument the answer goes into.
+    pub fn naming_fields(mut self, field: &dyn Fn(&str) -> String) -> Self {
+        for q in &mut self.questions {
+            q.field = field(&q.field);
+        }
+        self
+    }
+}
+
 /// The ACV under which Rungs 3–5 are structurally impossible (R4).
 pub const ACV_THRESHOLD_USD: f64 = 500.0;
 /// The customer count under which `lean-startup` comes first (R6).
 pub const MIN_CUSTOMERS: u64 = 10;
 
-/// Checks the facts' form before they are used.
-pub fn validate(facts: &ActivationFacts, prefix: &str) -> Result<(), InputErrors> {
+/// Checks the facts' form before they are used. `field` names a fact (`account_acv`) as the
+/// caller's input spells it, so a refusal names the field the caller sent.
+pub fn validate(
+    facts: &ActivationFacts,
+    field: &dyn Fn(&str) -> String,
+) -> Result<(), InputErrors> {
     let mut check = Checker::new(Limits::default());
-    check_facts(&mut check, facts, prefix);
+    check_facts(&mut check, facts, field);
     check.finish()
 }
 
-pub(crate) fn check_facts(check: &mut Checker, facts: &ActivationFacts, prefix: &str) {
+pub(crate) fn check_facts(
+    check: &mut Checker,
+    facts: &ActivationFacts,
+    field: &dyn Fn(&str) -> String,
+) {
     for (name, money) in [("account_acv", &facts.account_acv), ("typical_acv", &facts.typical_acv)]
     {
         let Some(money) = money else { continue };
         if !money.amount.is_finite() || money.amount < 0.0 {
             check.refuse(
-                format!("{prefix}{name}.amount"),
+                format!("{}.amount", field(name)),
                 format!("{} is not an amount", money.amount),
                 "a number of zero or more",
                 Rule::Q2,
@@ -225,7 +245,7 @@ pub(crate) fn check_facts(check: &mut Checker, facts: &ActivationFacts, prefix: 
         let code = &money.currency;
         if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
             check.refuse(
-                format!("{prefix}{name}.currency"),
+                format!("{}.currency", field(name)),
                 format!("{code:?} is not a currency code"),
                 "a three-letter ISO 4217 code such as USD",
                 Rule::Q2,
@@ -519,7 +539,7 @@ mod tests {
             }),
             ..ready()
         };
-        let err = validate(&facts, "account.").unwrap_err();
+        let err = validate(&facts, &|name| format!("account.{name}")).unwrap_err();
         let fields: Vec<_> = err.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["account.account_acv.amount", "account.account_acv.currency"]);
     }

@@ -312,7 +312,7 @@ pub fn check_start(
 ) -> Result<(), super::input::InputErrors> {
     let mut check = Checker::new(limits);
     check.opt_text(|| "account".into(), account);
-    check.opt_text(|| "owner".into(), owner);
+    check.opt_text(|| "account_owner".into(), owner);
     check.finish()
 }
 

@@ -169,7 +169,7 @@ pub fn validate(input: &DiagnoseInput, limits: Limits) -> Result<(), InputErrors
     let mut check = Checker::new(limits);
     check.text(|| "account.name".into(), &input.account.name);
     check.text(|| "account.owner".into(), &input.account.owner);
-    activation::check_facts(&mut check, &activation_facts(&input.account), "account.");
+    activation::check_facts(&mut check, &activation_facts(&input.account), &account_field);
     evidence::check_evidence(&mut check, &input.evidence);
     evidence::check_rationalizations(&mut check, &input.rationalizations);
     if let Some(answer) = &input.stop_rule {
@@ -188,6 +188,15 @@ pub fn validate(input: &DiagnoseInput, limits: Limits) -> Result<(), InputErrors
     check.finish()
 }
 
+/// An activation fact's name as the diagnosis input spells it: under `account`, the ACV as
+/// `acv`.
+fn account_field(fact: &str) -> String {
+    match fact {
+        "account_acv" => "account.acv".to_owned(),
+        other => format!("account.{other}"),
+    }
+}
+
 fn activation_facts(account: &AccountInput) -> ActivationFacts {
     ActivationFacts {
         account_acv: account.acv.clone(),
@@ -203,7 +212,8 @@ fn activation_facts(account: &AccountInput) -> ActivationFacts {
 /// activation first (Q1), then diagnoses, designs, checks the move and audits trust.
 pub fn diagnose(input: &DiagnoseInput, limits: Limits) -> Result<Diagnosis, InputErrors> {
     validate(input, limits)?;
-    let activation = activation::activate(&activation_facts(&input.account));
+    let activation =
+        activation::activate(&activation_facts(&input.account)).naming_fields(&account_field);
     if activation.decision != Decision::Activate {
         let status = if activation.decision == Decision::Decline {
             Status::Declined

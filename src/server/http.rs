@@ -13,7 +13,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt;
@@ -22,7 +22,7 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
-use super::LadderServer;
+use super::{LadderServer, envelope};
 
 /// How the HTTP transport is configured.
 #[derive(Debug, Clone)]
@@ -37,10 +37,13 @@ pub struct HttpConfig {
     pub allowed_origins: Vec<String>,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How long a request may take to arrive and be answered (the head of a stream's answer);
+    /// a client that sends its body slower than this gets 408.
+    pub request_timeout: Duration,
 }
 
 impl HttpConfig {
-    /// Loopback on `addr`, no token, a 1 MiB body limit.
+    /// Loopback on `addr`, no token, a 1 MiB body limit, 30 seconds a request.
     pub fn new(addr: SocketAddr) -> Self {
         HttpConfig {
             addr,
@@ -48,6 +51,7 @@ impl HttpConfig {
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             max_body_bytes: 1 << 20,
+            request_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -71,9 +75,72 @@ pub fn router(server: LadderServer, config: &HttpConfig, shutdown: CancellationT
         mcp_config,
     );
     let token = config.token.as_deref().map(|t| Arc::new(Sha256::digest(t.as_bytes()).to_vec()));
+    let limits = Limits { body: config.max_body_bytes, time: config.request_timeout };
     Router::new()
         .nest_service("/mcp", service)
+        .layer(middleware::from_fn_with_state(limits, json_rpc_errors))
         .layer(middleware::from_fn_with_state(token, require_token))
+}
+
+/// The body and time limits of one request.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    body: usize,
+    time: Duration,
+}
+
+/// Reads a POST body within the limits, and turns rmcp's answer to a body it cannot decode
+/// (415 and a line of text) into what a JSON-RPC client expects: 400 with the JSON-RPC error
+/// that says what was wrong, the same answer the line would get over stdio.
+async fn json_rpc_errors(
+    State(limits): State<Limits>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    let (parts, body) = request.into_parts();
+    let read = tokio::time::timeout(limits.time, axum::body::to_bytes(body, limits.body)).await;
+    let bytes = match read {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            return if too_large {
+                let why = format!("Payload Too Large: request body exceeds {} bytes", limits.body);
+                (StatusCode::PAYLOAD_TOO_LARGE, why).into_response()
+            } else {
+                (StatusCode::BAD_REQUEST, format!("the request body could not be read: {e}"))
+                    .into_response()
+            };
+        }
+        Err(_) => {
+            let why = format!("the request body did not arrive within {:?}", limits.time);
+            return (StatusCode::REQUEST_TIMEOUT, why).into_response();
+        }
+    };
+    let request = Request::from_parts(parts, Body::from(bytes.clone()));
+    let Ok(response) = tokio::time::timeout(limits.time, next.run(request)).await else {
+        let why = format!("Service Unavailable: no answer within {:?}", limits.time);
+        return (StatusCode::SERVICE_UNAVAILABLE, why).into_response();
+    };
+    if response.status() != StatusCode::UNSUPPORTED_MEDIA_TYPE || !json {
+        return response;
+    }
+    match envelope::refuse(&bytes).map(|answer| serde_json::to_string(&answer)) {
+        Some(Ok(body)) => {
+            (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body)
+                .into_response()
+        }
+        // A malformed response or notification: accepted, as there is nothing to answer.
+        _ => StatusCode::ACCEPTED.into_response(),
+    }
 }
 
 /// Refuses a request without the configured bearer token with 401 and `WWW-Authenticate`.
@@ -129,15 +196,24 @@ pub async fn serve(server: LadderServer, config: HttpConfig) -> anyhow::Result<(
         eprintln!("relationship-ladder: serving MCP at http://{local}/mcp");
     }
 
-    // Expired coach sessions are reclaimed in the background, not only when touched.
+    // Expired coach sessions are reclaimed in the background, not only when touched: twice per
+    // time-to-live, at most once a minute.
     let sweeper = {
         let server = server.clone();
         let stop = shutdown.clone();
+        let every =
+            (server.sessions().ttl() / 2).clamp(Duration::from_secs(1), Duration::from_secs(60));
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            let mut tick = tokio::time::interval(every);
             loop {
                 tokio::select! {
-                    _ = tick.tick() => { server.sessions().sweep(); }
+                    _ = tick.tick() => {
+                        let reclaimed = server.sessions().sweep();
+                        if reclaimed > 0 {
+                            let held = server.sessions().len();
+                            tracing::info!(reclaimed, held, "reclaimed expired coach sessions");
+                        }
+                    }
                     () = stop.cancelled() => break,
                 }
             }

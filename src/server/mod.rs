@@ -5,6 +5,7 @@
 //! It holds no rule of the method; what it owns is the protocol (capabilities, schemas, errors),
 //! the coach's session state between turns, and the transports.
 
+pub mod envelope;
 pub mod http;
 pub mod local;
 pub mod mrtr;
@@ -22,12 +23,12 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult, CompletionInfo,
-    GetPromptRequestParams, GetPromptResponse, GetPromptResult, GetSkillRequestParams,
-    GetSkillResult, Implementation, ListPromptsResult, ListResourcesResult, ListSkillsResult,
-    ListToolsResult, PaginatedRequestParams, Prompt, PromptArgument, PromptMessage,
-    ReadResourceDirectoryRequestParams, ReadResourceDirectoryResult, ReadResourceRequestParams,
-    ReadResourceResponse, ReadResourceResult, ResourceContents, Role, ServerCapabilities,
-    ServerConfig, Tool,
+    CustomRequest, CustomResult, GetPromptRequestParams, GetPromptResponse, GetPromptResult,
+    GetSkillRequestParams, GetSkillResult, Implementation, ListPromptsResult, ListResourcesResult,
+    ListSkillsResult, ListToolsResult, PaginatedRequestParams, Prompt, PromptArgument,
+    PromptMessage, ReadResourceDirectoryRequestParams, ReadResourceDirectoryResult,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Reference,
+    ResourceContents, Role, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -116,6 +117,9 @@ impl LadderServer {
                 Err(refused) => refused,
             };
         };
+        if let Some(error) = args.misplaced() {
+            return tools::coach_refused(Some(handle), error, None);
+        }
         let Some(answer) = args.answer() else {
             return match sessions.peek(&handle, caller) {
                 Ok(state) => tools::coach_refused(
@@ -294,6 +298,17 @@ impl ServerHandler for LadderServer {
         Ok(result.into())
     }
 
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        // rmcp takes a request for one of MCP's methods as a custom request when its params do
+        // not decode: say which parameter is wrong, not that the method does not exist.
+        let _span = request_span("custom", &ctx);
+        Err(envelope::request_error(&request.method, request.params.as_ref()))
+    }
+
     async fn list_resources(
         &self,
         _: Option<PaginatedRequestParams>,
@@ -421,6 +436,33 @@ impl ServerHandler for LadderServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
         let _span = request_span("completion/complete", &ctx);
+        // Only the prompts take arguments worth completing; any other reference is refused
+        // by name rather than answered with an empty list.
+        match &params.r#ref {
+            Reference::Prompt(prompt) if prompts().iter().any(|p| p.name == prompt.name) => {}
+            Reference::Prompt(prompt) => {
+                return Err(ErrorData::invalid_params(
+                    format!(
+                        "no prompt {:?} to complete: the prompts are {}",
+                        prompt.name,
+                        prompts().iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                    None,
+                ));
+            }
+            Reference::Resource(resource) => {
+                return Err(ErrorData::invalid_params(
+                    format!("{:?} takes no arguments to complete: only prompts do", resource.uri),
+                    None,
+                ));
+            }
+            _ => {
+                return Err(ErrorData::invalid_params(
+                    "only prompt arguments can be completed (`ref/prompt`)",
+                    None,
+                ));
+            }
+        }
         let prefix = params.argument.value.to_lowercase();
         let values: Vec<String> = match params.argument.name.as_str() {
             "domain" => domains().filter(|d| d.starts_with(&prefix)).map(str::to_owned).collect(),

@@ -31,7 +31,7 @@ pub fn activation(a: &Activation) -> String {
         let _ = writeln!(out, "- {} ({})", e.reason, e.rule);
     }
     for q in &a.questions {
-        let _ = writeln!(out, "- {} ({})", q.question, q.rule);
+        let _ = writeln!(out, "- {} (`{}`, {})", q.question, q.field, q.rule);
     }
     for h in &a.handoffs {
         let _ = writeln!(out, "- Hand off to `{}`: {} ({})", h.skill.name(), h.why, h.rule);

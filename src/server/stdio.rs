@@ -26,7 +26,7 @@ use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::Mutex;
 
-use super::LadderServer;
+use super::{LadderServer, envelope};
 
 /// The longest line accepted, as rmcp's own stdio transport: 16 MiB. A longer line is dropped
 /// (and logged) without being buffered, and the connection stays open.
@@ -83,6 +83,16 @@ struct Outbox<W> {
     /// Encoded lines not yet written. Locked only between awaits, never across one.
     pending: std::sync::Mutex<Vec<u8>>,
     writer: Mutex<Option<W>>,
+}
+
+/// Writes an answer the transport gives itself, ahead of any response still being worked on;
+/// `false` when the output is gone.
+async fn answer_now<W: AsyncWrite + Unpin>(
+    out: &Arc<Outbox<W>>,
+    answer: &ServerJsonRpcMessage,
+) -> bool {
+    let out = Arc::clone(out);
+    out.push(answer).is_ok() && out.flush().await.is_ok()
 }
 
 impl<W: AsyncWrite + Unpin> Outbox<W> {
@@ -188,10 +198,10 @@ enum Next {
 /// What one line decodes to.
 enum Decoded {
     Message(Box<ClientJsonRpcMessage>),
-    /// Not JSON, or a notification this server has no use for: nothing to answer.
+    /// A notification this server has no use for, or a malformed response: nothing to answer.
     Ignore,
-    /// JSON that is not a message: answered with "Invalid Request".
-    Invalid,
+    /// A line that is not a message: answered at once with the error that says why.
+    Refuse(Box<ServerJsonRpcMessage>),
 }
 
 /// A `tools/call` request, decoded into its own type in one pass.
@@ -226,16 +236,15 @@ fn decode(line: &[u8]) -> Decoded {
     }
     match serde_json::from_slice::<ClientJsonRpcMessage>(line) {
         Ok(message) => Decoded::Message(Box::new(message)),
-        Err(e) if e.is_syntax() || e.is_eof() => {
-            tracing::debug!("ignoring a line that is not JSON: {e}");
-            Decoded::Ignore
-        }
         Err(e) => {
             if ignored_notification(line) {
                 return Decoded::Ignore;
             }
             tracing::debug!("a line that is not a JSON-RPC message: {e}");
-            Decoded::Invalid
+            match envelope::refuse(line) {
+                Some(answer) => Decoded::Refuse(Box::new(answer)),
+                None => Decoded::Ignore,
+            }
         }
     }
 }
@@ -320,6 +329,20 @@ where
                         limit = self.max_line,
                         "dropped an incoming line longer than the limit"
                     );
+                    let answer = ServerJsonRpcMessage::error(
+                        ErrorData::invalid_request(
+                            format!(
+                                "Invalid Request: the line is over the limit of {} bytes, and was \
+                                 not read",
+                                self.max_line
+                            ),
+                            None,
+                        ),
+                        None,
+                    );
+                    if !answer_now(&self.out, &answer).await {
+                        return None;
+                    }
                     continue;
                 }
                 Ok(Next::End) => return None,
@@ -335,14 +358,8 @@ where
             match decoded {
                 Decoded::Message(message) => return Some(*message),
                 Decoded::Ignore => {}
-                Decoded::Invalid => {
-                    let answer = ServerJsonRpcMessage::error(
-                        ErrorData::invalid_request("Invalid request", None),
-                        None,
-                    );
-                    // Written now, ahead of any response still being worked on.
-                    let out = self.out.clone();
-                    if out.push(&answer).is_err() || out.flush().await.is_err() {
+                Decoded::Refuse(answer) => {
+                    if !answer_now(&self.out, &answer).await {
                         return None;
                     }
                 }
@@ -378,7 +395,10 @@ mod tests {
         match decode(line.as_bytes()) {
             Decoded::Message(m) => serde_json::to_value(*m).unwrap(),
             Decoded::Ignore => json!("ignored"),
-            Decoded::Invalid => json!("invalid"),
+            Decoded::Refuse(answer) => {
+                let answer = serde_json::to_value(*answer).unwrap();
+                json!({"refused": answer["error"]["code"], "id": answer["id"]})
+            }
         }
     }
 
@@ -403,14 +423,17 @@ mod tests {
     }
 
     #[test]
-    fn malformed_lines_get_rmcp_s_treatment() {
-        assert_eq!(ours("{not json"), json!("ignored"));
-        assert_eq!(ours(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call""#), json!("ignored"));
-        assert_eq!(ours("[1, 2]"), json!("invalid"));
+    fn malformed_lines_are_answered_with_the_error_that_says_why() {
+        let parse_error = json!({"refused": -32700, "id": null});
+        assert_eq!(ours("{not json"), parse_error);
+        assert_eq!(ours(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call""#), parse_error);
+        assert_eq!(ours("[1, 2]"), json!({"refused": -32600, "id": null}));
         assert_eq!(
             ours(r#"{"jsonrpc":"1.0","id":1,"method":"tools/call","params":{}}"#),
-            json!("invalid")
+            json!({"refused": -32600, "id": 1})
         );
+        // A malformed response has no request to answer.
+        assert_eq!(ours(r#"{"jsonrpc":"2.0","id":1,"result":7,"error":{}}"#), json!("ignored"));
         // Methods rmcp does not know reach it as custom messages, which it answers or ignores.
         for line in [
             r#"{"jsonrpc":"2.0","method":"textDocument/didOpen"}"#,
@@ -439,8 +462,14 @@ mod tests {
         drop(lines);
         let mut answer = String::new();
         tokio::io::AsyncReadExt::read_to_string(&mut client, &mut answer).await.unwrap();
-        let answer: serde_json::Value = serde_json::from_str(answer.trim()).unwrap();
-        assert_eq!(answer["error"]["code"], -32600, "{answer}");
+        let answers: Vec<serde_json::Value> =
+            answer.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(answers.len(), 2, "{answer}");
+        // The line over the limit, then the array: each refused with what was wrong.
+        assert_eq!(answers[0]["error"]["code"], -32600, "{answer}");
+        assert!(answers[0]["error"]["message"].as_str().unwrap().contains("limit of 100 bytes"));
+        assert_eq!(answers[1]["error"]["code"], -32600, "{answer}");
+        assert!(answers[1]["error"]["message"].as_str().unwrap().contains("not an array"));
     }
 
     #[tokio::test]

@@ -83,6 +83,54 @@ pub struct CoachArgs {
 }
 
 impl CoachArgs {
+    /// The first argument that does not belong in this kind of call, refused rather than
+    /// dropped: an answer's fields when starting (there is no step to answer yet), or the
+    /// starting facts when answering (the session already has them). Dropping either would
+    /// lose the user's words without saying so.
+    pub fn misplaced(&self) -> Option<InputError> {
+        let answering = self.session.is_some();
+        let given = |present: bool, name: &str| present.then(|| name.to_owned());
+        let field = if answering {
+            given(self.account.is_some(), "account")
+                .or_else(|| given(self.account_owner.is_some(), "account_owner"))
+                .or_else(|| given(self.date.is_some(), "date"))
+                .or_else(|| given(self.acv.is_some(), "acv"))
+                .or_else(|| given(self.customer_count.is_some(), "customer_count"))
+                .or_else(|| {
+                    given(self.arms_length != activation::ArmsLength::default(), "arms_length")
+                })
+        } else {
+            given(self.step.is_some(), "step")
+                .or_else(|| given(self.text.is_some(), "text"))
+                .or_else(|| given(self.concrete.is_some(), "concrete"))
+                .or_else(|| given(self.shared_before_final.is_some(), "shared_before_final"))
+                .or_else(|| given(self.choice.is_some(), "choice"))
+                .or_else(|| given(self.action.is_some(), "action"))
+                .or_else(|| given(self.owner.is_some(), "owner"))
+                .or_else(|| given(self.due.is_some(), "due"))
+                .or_else(|| given(!self.volunteered.is_empty(), "volunteered"))
+        }?;
+        Some(if answering {
+            InputError {
+                problem: format!("`{field}` is for starting a session, and this call answers one"),
+                accepted: "with `session`: the step and the answer's fields only; to change the \
+                           starting facts, start a new session"
+                    .into(),
+                field,
+                rule: Rule::R9,
+            }
+        } else {
+            InputError {
+                problem: format!("`{field}` answers a step, and no session was given"),
+                accepted: "no answer fields when starting (leave out `session` and `step`), or \
+                           the `session` handle of the session being answered"
+                    .into(),
+                field,
+                rule: Rule::R9,
+            }
+        })
+    }
+
     /// The answer these arguments carry, if they carry one.
     pub fn answer(&self) -> Option<Answer> {
         Some(Answer {
@@ -484,7 +532,7 @@ pub fn check_activation(args: JsonObject) -> CallToolResult {
         Ok(f) => f,
         Err(r) => return r,
     };
-    if let Err(errors) = activation::validate(&facts, "") {
+    if let Err(errors) = activation::validate(&facts, &str::to_owned) {
         return refusal(errors);
     }
     let outcome = activation::activate(&facts);
@@ -599,21 +647,21 @@ pub fn coach_turn(session: Option<String>, reply: Reply) -> CallToolResult {
     ok_result(&CoachOutput::from_reply(session, reply), text)
 }
 
+/// An activation fact's name as the coach's arguments spell it.
+fn coach_field(fact: &str) -> String {
+    match fact {
+        "account_acv" => "acv".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 /// Starts a coach session's state from the start arguments, or refuses them.
 pub fn coach_start(
     args: &CoachArgs,
     today: NaiveDate,
     limits: Limits,
 ) -> Result<(coach::State, Reply), CallToolResult> {
-    if args.step.is_some() {
-        let error = InputError {
-            field: "step".into(),
-            problem: "an answer was given without a session".into(),
-            accepted: "no step when starting (leave out `session` and `step`), or the `session` \
-                       handle of the session being answered"
-                .into(),
-            rule: Rule::R9,
-        };
+    if let Some(error) = args.misplaced() {
         return Err(refusal(InputErrors { errors: vec![error] }));
     }
     coach::check_start(args.account.as_deref(), args.account_owner.as_deref(), limits)
@@ -627,10 +675,10 @@ pub fn coach_start(
         new_to_method: true,
         ..ActivationFacts::default()
     };
-    if let Err(errors) = activation::validate(&facts, "") {
+    if let Err(errors) = activation::validate(&facts, &coach_field) {
         return Err(refusal(errors));
     }
-    let outcome = activation::activate(&facts);
+    let outcome = activation::activate(&facts).naming_fields(&coach_field);
     if outcome.decision != activation::Decision::Activate {
         let text = render::activation(&outcome);
         return Err(error_result(&outcome, text));
