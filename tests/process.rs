@@ -24,13 +24,7 @@ fn wait_with_timeout(child: &mut std::process::Child, limit: Duration) -> std::p
 
 #[test]
 fn a_client_that_closes_stdin_without_initialize_ends_normally() {
-    let mut child = Command::new(mcp::BIN)
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = mcp::spawn_stdio(&[]);
     drop(child.stdin.take());
     let status = wait_with_timeout(&mut child, Duration::from_secs(10));
     assert!(status.success(), "{status}");
@@ -38,13 +32,7 @@ fn a_client_that_closes_stdin_without_initialize_ends_normally() {
 
 /// Sends raw lines to a stdio server and returns every line it wrote to stdout.
 fn exchange(lines: &[String]) -> Vec<Value> {
-    let mut child = Command::new(mcp::BIN)
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = mcp::spawn_stdio(&[]);
     let mut stdin = child.stdin.take().unwrap();
     for line in lines {
         stdin.write_all(line.as_bytes()).unwrap();
@@ -97,13 +85,7 @@ fn an_expired_coach_session_is_refused() {
     let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "protocolVersion": "2025-11-25", "capabilities": {},
         "clientInfo": {"name": "raw", "version": "0"}}});
-    let mut child = Command::new(mcp::BIN)
-        .args(["serve", "--session-ttl", "0"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = mcp::spawn_stdio(&["--session-ttl", "0"]);
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut send = |v: Value| {

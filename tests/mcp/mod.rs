@@ -64,6 +64,18 @@ where
     }
 }
 
+/// `serve` with `args` as a child process: stdin and stdout piped, stderr discarded.
+pub fn spawn_stdio(args: &[&str]) -> std::process::Child {
+    std::process::Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts")
+}
+
 /// A client connected to a fresh `serve` child process over its stdin and stdout.
 pub async fn stdio(era: Era) -> Client {
     let command = tokio::process::Command::new(BIN).configure(|c| {
