@@ -5,6 +5,7 @@
 //! METHOD.md. [`skill`] holds the skill folder and prompts embedded in the binary. The MCP
 //! server that exposes both is built on top of them.
 
+pub mod fuzz;
 pub mod method;
 pub mod server;
 pub mod skill;
