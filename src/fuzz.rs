@@ -188,7 +188,7 @@ fn base_arguments(tool: &str) -> Value {
         }),
         names::AUDIT_TRUST => json!({"date": example["date"], "trust": example["trust"]}),
         names::RENDER_CARD => json!({"card": example_card(), "format": "markdown"}),
-        names::READ_SKILL => json!({"section": "Diagnostic Card"}),
+        names::READ_SKILL => json!({"section": "Output: Diagnostic Card"}),
         _ => example,
     }
 }

@@ -89,6 +89,8 @@ pub struct HttpServer {
     pub url: String,
     pub port: u16,
     child: std::process::Child,
+    /// Every line the server has written to stderr since it started listening.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for HttpServer {
@@ -111,17 +113,35 @@ impl HttpServer {
             .spawn()
             .expect("the server starts");
         let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("relationship-ladder: serving MCP at ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .to_owned();
+        // Log lines may come first; the line that names the address comes whatever the level.
+        let mut earlier = Vec::new();
+        let url = loop {
+            let mut line = String::new();
+            if stderr.read_line(&mut line).unwrap() == 0 {
+                panic!("the server exited before listening: {earlier:?}");
+            }
+            match line.trim().strip_prefix("relationship-ladder: serving MCP at ") {
+                Some(url) => break url.to_owned(),
+                None => earlier.push(line.trim_end().to_owned()),
+            }
+        };
         let port = url.rsplit(':').next().unwrap().trim_end_matches("/mcp").parse().unwrap();
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in stderr.lines() {});
-        HttpServer { url, port, child }
+        // Keep draining stderr so the server never blocks on a full pipe, and keep the lines.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(earlier));
+        let kept = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                kept.lock().unwrap().push(line);
+            }
+        });
+        HttpServer { url, port, child, log }
+    }
+
+    /// The server's peak resident memory so far, in KiB (VmHWM).
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
     }
 
     /// A client of `era`, optionally with a bearer token.
