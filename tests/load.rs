@@ -160,17 +160,26 @@ async fn a_thousand_coach_sessions_with_mixed_calls_and_no_errors() {
     assert_eq!(errors, 0, "every call must succeed");
     assert_eq!(abandoned.len(), WORKERS * ABANDONED_PER_WORKER, "every start succeeded");
 
-    // The abandoned sessions idled past their time-to-live: the sweeper reclaimed them.
-    let reclaimed: u64 = server
-        .log
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|l| l.contains("reclaimed expired coach sessions"))
-        .filter_map(|l| {
-            l.split("reclaimed=").nth(1)?.split_whitespace().next()?.parse::<u64>().ok()
-        })
-        .sum();
+    // The abandoned sessions idle past their time-to-live, and the sweeper (twice per
+    // time-to-live) reclaims them: within two time-to-lives of the last one's start.
+    let reclaimed_so_far = || -> u64 {
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("reclaimed expired coach sessions"))
+            .filter_map(|l| {
+                l.split("reclaimed=").nth(1)?.split_whitespace().next()?.parse::<u64>().ok()
+            })
+            .sum()
+    };
+    let deadline = Instant::now() + Duration::from_secs(2 * TTL_SECONDS + 2);
+    let mut reclaimed = reclaimed_so_far();
+    while reclaimed < abandoned.len() as u64 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        reclaimed = reclaimed_so_far();
+    }
     assert!(
         reclaimed >= abandoned.len() as u64,
         "{reclaimed} sessions reclaimed, {} abandoned",
