@@ -104,6 +104,11 @@ pub fn refuse(bytes: &[u8]) -> Option<ServerJsonRpcMessage> {
     answer(Some(id), request_error(method, params))
 }
 
+/// The methods protocol 2026-07-28 removed: a request for one in that era is a method that
+/// does not exist, whatever its parameters.
+pub const REMOVED_IN_2026: &[&str] =
+    &["initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"];
+
 fn invalid_request(why: String) -> ErrorData {
     ErrorData::invalid_request(format!("Invalid Request: {why}"), None)
 }
@@ -139,8 +144,16 @@ pub fn request_error(method: &str, params: Option<&Value>) -> ErrorData {
             );
         }
     };
-    let why = problem.unwrap_or_else(|| "its parameters were not understood".to_owned());
-    ErrorData::invalid_params(format!("{method}: {why}"), None)
+    match problem {
+        Some(why) => ErrorData::invalid_params(format!("{method}: {why}"), None),
+        // The parameters fit, so rmcp routed the method here because the request's protocol
+        // version does not have it.
+        None => ErrorData::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!("{method} is not part of the protocol version of this request"),
+            None,
+        ),
+    }
 }
 
 /// What is wrong with `params` as the parameters `T`, naming the parameter at fault.
