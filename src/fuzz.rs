@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 use crate::method::card::Card;
 use crate::method::coach::{self, Answer, Step, YesNo};
 use crate::method::{Lever, Limits};
+use crate::server::memory;
 use crate::server::mrtr::Mrtr;
 use crate::server::sessions::{SessionError, Sessions};
 use crate::server::tools::{self, CoachArgs, names};
@@ -189,6 +190,11 @@ fn base_arguments(tool: &str) -> Value {
         names::AUDIT_TRUST => json!({"date": example["date"], "trust": example["trust"]}),
         names::RENDER_CARD => json!({"card": example_card(), "format": "markdown"}),
         names::READ_SKILL => json!({"section": "Output: Diagnostic Card"}),
+        names::RECORD => json!({
+            "account": {"name": "Northwind Logistics", "acv": {"amount": 84000}},
+            "diagnosis": example,
+        }),
+        names::HISTORY => json!({"account": "Northwind Logistics"}),
         _ => example,
     }
 }
@@ -216,6 +222,25 @@ pub fn tool_arguments(data: &[u8]) {
         names::AUDIT_TRUST => tools::audit_trust(args, today(), limits),
         names::RENDER_CARD => tools::render_card(args, limits),
         names::READ_SKILL => tools::read_skill(args),
+        // The store's tools: everything up to the write, which needs no store to check.
+        names::RECORD => match tools::parse::<memory::RecordArgs>(args) {
+            Ok(args) => match memory::prepare(args, limits) {
+                Ok((facts, record)) => {
+                    assert!(!facts.name.trim().is_empty(), "a record for a blank account");
+                    if record.kind == crate::store::Kind::Diagnosis {
+                        let result = &record.body["result"];
+                        check_rung_invariants(&result["diagnose"], Some(&result["design"]));
+                    }
+                    return;
+                }
+                Err(refused) => refused,
+            },
+            Err(refused) => refused,
+        },
+        names::HISTORY => match tools::parse::<memory::HistoryArgs>(args) {
+            Ok(_) => return,
+            Err(refused) => refused,
+        },
         _ => match tools::parse::<CoachArgs>(args) {
             Ok(args) => match tools::coach_start(&args, today(), limits) {
                 Ok((state, reply)) => {

@@ -9,3 +9,4 @@ pub mod fuzz;
 pub mod method;
 pub mod server;
 pub mod skill;
+pub mod store;

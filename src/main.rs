@@ -19,6 +19,10 @@ use relationship_ladder::skill;
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 struct Cli {
+    /// The account store: a SQLite file, created on first use. Default:
+    /// $XDG_DATA_HOME/relationship-ladder/ladder.db (~/.local/share/... without XDG_DATA_HOME).
+    #[arg(long, global = true, env = "RELATIONSHIP_LADDER_DB", value_name = "PATH")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -84,6 +88,16 @@ enum Command {
         /// Log level on stderr: error, warn, info, debug or trace (RUST_LOG overrides).
         #[arg(long, default_value = "warn", value_name = "LEVEL")]
         log_level: String,
+    },
+    /// Print everything in the account store as one JSON document.
+    Export,
+    /// Delete an account and everything recorded about it.
+    Delete {
+        /// The account's name (case and spacing ignored).
+        account: String,
+        /// Confirm the deletion; without it nothing is deleted.
+        #[arg(long)]
+        yes: bool,
     },
     /// Print the shipped SKILL.md, or one section of it.
     Skill {
@@ -170,7 +184,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     } = cli.command
     {
         init_logging(&log_level)?;
-        let config = Config { session_ttl, ..Config::default() };
+        let config = Config { session_ttl, store: cli.db.clone(), ..Config::default() };
         let server = LadderServer::new(config);
         return match http {
             Some(addr) => {
@@ -192,8 +206,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         };
     }
+    let db = cli.db.clone();
     if let Command::Tools { json } = cli.command {
-        return local(|session| async move { print_tools(&session.tools().await?, json) });
+        return local(db, |session| async move { print_tools(&session.tools().await?, json) });
     }
     if let Command::Call { tool, json, file, output } = cli.command {
         // Arguments that cannot be read are a usage error, like a bad flag.
@@ -204,7 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         };
-        return local(|session| async move {
+        return local(db, |session| async move {
             let result = session.call(&tool, args).await?;
             print_result(&result, output)?;
             Ok(if result.is_error == Some(true) { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -214,6 +229,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve { .. } | Command::Tools { .. } | Command::Call { .. } => {
             unreachable!("handled above")
+        }
+        Command::Export => {
+            let store = open_store(db)?;
+            let all = relationship_ladder::store::export(store.as_ref())?;
+            serde_json::to_writer_pretty(&mut out, &all)?;
+            writeln!(out)?;
+        }
+        Command::Delete { account, yes } => {
+            let store = open_store(db)?;
+            let Some(found) = store.account(&account)? else {
+                anyhow::bail!("no account {account:?} in the store");
+            };
+            if !yes {
+                let records = store.records(found.id)?.len();
+                report(&anyhow::anyhow!(
+                    "this deletes {:?} and its {records} records for good: add --yes to do it",
+                    found.name
+                ));
+                return Ok(ExitCode::from(2));
+            }
+            let deleted = store.delete(&account)?.unwrap_or(0);
+            writeln!(out, "deleted {:?} and its {deleted} records", found.name)?;
         }
         Command::Skill { list: true, .. } => {
             for heading in skill::sections() {
@@ -269,16 +306,23 @@ fn init_logging(level: &str) -> Result<()> {
 }
 
 /// Runs `f` against an in-process server on a single-threaded runtime.
-fn local<F, Fut>(f: F) -> Result<ExitCode>
+fn local<F, Fut>(db: Option<String>, f: F) -> Result<ExitCode>
 where
     F: FnOnce(server::local::Local) -> Fut,
     Fut: std::future::Future<Output = Result<ExitCode>>,
 {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let session = server::local::Local::connect(LadderServer::new(Config::default())).await?;
+        let server = LadderServer::new(Config { store: db, ..Config::default() });
+        let session = server::local::Local::connect(server).await?;
         f(session).await
     })
+}
+
+/// The account store for `export` and `delete`.
+fn open_store(db: Option<String>) -> Result<std::sync::Arc<dyn relationship_ladder::store::Store>> {
+    let server = LadderServer::new(Config { store: db, ..Config::default() });
+    Ok(server.store()?)
 }
 
 fn read_args(

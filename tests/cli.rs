@@ -67,9 +67,9 @@ fn a_refusal_exits_1_and_unreadable_arguments_exit_2() {
 }
 
 #[test]
-fn tools_lists_six_tools_and_skill_prints_sections() {
+fn tools_lists_every_tool_and_skill_prints_sections() {
     let o = run(&["tools"]);
-    assert_eq!(stdout(&o).lines().filter(|l| l.contains(" — ")).count(), 6);
+    assert_eq!(stdout(&o).lines().filter(|l| l.contains(" — ")).count(), 8);
     let o = run(&["tools", "--json"]);
     let tools: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert!(tools.iter().all(|t| t["inputSchema"]["type"] == "object"));

@@ -108,6 +108,13 @@ fn valid_arguments() -> Vec<(&'static str, Value)> {
         ("audit_trust", json!({"date": example["date"], "trust": example["trust"]})),
         ("render_card", json!({"card": card, "format": "markdown"})),
         ("read_skill", json!({})),
+        (
+            "record",
+            json!({"account": {"name": "Northwind Logistics"}, "sharing": {
+                "what": "their 2027 plan", "by": "CFO", "date": "2026-11-01",
+                "before_public": true}}),
+        ),
+        ("history", json!({"account": "Northwind Logistics"})),
     ]
 }
 
@@ -437,7 +444,7 @@ fn protocol_cases() -> Vec<Case> {
                 json!({"ref": {"type": "ref/prompt", "name": "nope"},
                        "argument": {"name": "domain", "value": ""}}),
             ),
-            params("u13"),
+            Expect::Accepted(json!("u13")),
         ),
         quiet("unknown notification", r#"{"jsonrpc":"2.0","method":"notifications/whatever"}"#),
         quiet(

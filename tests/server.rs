@@ -39,7 +39,7 @@ fn shipped_tool_definitions_are_the_derived_ones() {
 }
 
 #[tokio::test]
-async fn tools_list_offers_six_flat_annotated_tools_in_every_era() {
+async fn tools_list_offers_eight_flat_annotated_tools_in_every_era() {
     for era in ERAS {
         let client = stdio(era).await;
         let tools = client.list_all_tools().await.unwrap();
@@ -47,7 +47,16 @@ async fn tools_list_offers_six_flat_annotated_tools_in_every_era() {
         names.sort();
         assert_eq!(
             names,
-            ["audit_trust", "check_activation", "coach", "diagnose", "read_skill", "render_card"],
+            [
+                "audit_trust",
+                "check_activation",
+                "coach",
+                "diagnose",
+                "history",
+                "read_skill",
+                "record",
+                "render_card"
+            ],
             "{era:?}"
         );
         for tool in &tools {
@@ -63,7 +72,9 @@ async fn tools_list_offers_six_flat_annotated_tools_in_every_era() {
             assert!(tool.output_schema.is_some(), "{}", tool.name);
             assert!(tool.title.is_some(), "{}", tool.name);
             let a = tool.annotations.as_ref().unwrap();
-            assert_eq!(a.read_only_hint, Some(true), "{}", tool.name);
+            // Only `record` writes, and it only adds.
+            assert_eq!(a.read_only_hint, Some(tool.name != "record"), "{}", tool.name);
+            assert_eq!(a.destructive_hint, Some(false), "{}", tool.name);
             assert_eq!(a.open_world_hint, Some(false), "{}", tool.name);
             assert!(
                 tool.name.len() <= 16

@@ -321,6 +321,10 @@ pub mod names {
     pub const RENDER_CARD: &str = "render_card";
     /// `read_skill`.
     pub const READ_SKILL: &str = "read_skill";
+    /// `record`.
+    pub const RECORD: &str = "record";
+    /// `history`.
+    pub const HISTORY: &str = "history";
 }
 
 struct Def {
@@ -364,13 +368,15 @@ pub fn all() -> Vec<Tool> {
 }
 
 /// The tools' names, in the order `tools/list` gives them.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 8] = [
     names::CHECK_ACTIVATION,
     names::COACH,
     names::DIAGNOSE,
     names::AUDIT_TRUST,
     names::RENDER_CARD,
     names::READ_SKILL,
+    names::RECORD,
+    names::HISTORY,
 ];
 
 /// Every tool definition, derived from the engine's and the tools' own types.
@@ -452,14 +458,38 @@ pub fn generate() -> Vec<Tool> {
             input: schema::input::<ReadSkillArgs>(),
             output: schema::output::<SkillText>(),
         },
+        Def {
+            name: names::RECORD,
+            title: "Record to the account's memory",
+            description: "Saves one dated record for an account, so later quarters can be \
+                compared: a `diagnosis` (the input of diagnose, with its date: the engine runs it \
+                and stores its result), a `trust_audit` (the input of audit_trust), an `action` \
+                with its owner, due date and outcome, or a `sharing` event (what the customer \
+                shared, by whom, when, and whether before it was public, R32). The account is \
+                found by name, or created. Record only what the user said happened.",
+            input: schema::input::<super::memory::RecordArgs>(),
+            output: schema::output::<super::memory::Recorded>(),
+        },
+        Def {
+            name: names::HISTORY,
+            title: "Read an account's history",
+            description: "An account quarter by quarter from its records: the rung and its \
+                evidence, trust per dimension, the stop-rule answer, actions and outcomes, \
+                information shared, and what changed since the quarter before (a rung drop, a \
+                trust dimension failing, the relationship owner moving, the stop-rule failing \
+                two quarters running); with the 12-month information-sharing indicator (R32).",
+            input: schema::input::<super::memory::HistoryArgs>(),
+            output: schema::output::<crate::store::history::History>(),
+        },
     ];
     defs.into_iter()
         .map(|d| {
             debug_assert!(schema::is_flat(&d.input), "{} input is not a flat object", d.name);
+            let writes = d.name == names::RECORD;
             let annotations = ToolAnnotations::with_title(d.title)
-                .read_only(true)
+                .read_only(!writes)
                 .destructive(false)
-                .idempotent(d.name != names::COACH)
+                .idempotent(d.name != names::COACH && !writes)
                 .open_world(false);
             let tool = Tool::new(d.name, d.description, d.input)
                 .with_title(d.title)

@@ -64,9 +64,20 @@ where
     }
 }
 
+/// A store file of this test process's own, so no test writes to the user's data directory.
+/// Servers started by the helpers use it unless a test passes `--db`.
+pub fn scratch_store() -> String {
+    std::env::temp_dir()
+        .join(format!("ladder-tests-{}", std::process::id()))
+        .join("ladder.db")
+        .display()
+        .to_string()
+}
+
 /// `serve` with `args` as a child process: stdin and stdout piped, stderr discarded.
 pub fn spawn_stdio(args: &[&str]) -> std::process::Child {
     std::process::Command::new(BIN)
+        .env("RELATIONSHIP_LADDER_DB", scratch_store())
         .arg("serve")
         .args(args)
         .stdin(Stdio::piped())
@@ -79,7 +90,7 @@ pub fn spawn_stdio(args: &[&str]) -> std::process::Child {
 /// A client connected to a fresh `serve` child process over its stdin and stdout.
 pub async fn stdio(era: Era) -> Client {
     let command = tokio::process::Command::new(BIN).configure(|c| {
-        c.arg("serve").stderr(Stdio::inherit());
+        c.env("RELATIONSHIP_LADDER_DB", scratch_store()).arg("serve").stderr(Stdio::inherit());
     });
     connect(era, TokioChildProcess::new(command).expect("the server starts")).await
 }
@@ -105,6 +116,7 @@ impl HttpServer {
     pub async fn start(extra: &[&str]) -> HttpServer {
         use std::io::BufRead;
         let mut child = std::process::Command::new(BIN)
+            .env("RELATIONSHIP_LADDER_DB", scratch_store())
             .args(["serve", "--http", "127.0.0.1:0"])
             .args(extra)
             .stdin(Stdio::null())

@@ -1,0 +1,321 @@
+//! The account-memory tools, `record` and `history`, over the store of [`crate::store`].
+//!
+//! `record` runs a diagnosis or a trust audit through the engine and stores the input with the
+//! engine's result, or stores an action's outcome or an information-sharing event as given;
+//! every text is checked against the engine's limits (Q34) first. `history` reads an account
+//! back quarter by quarter.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::tools::{error_result, ok_result, refusal};
+use crate::method::activation::{Money, Period};
+use crate::method::input::{Checker, InputError, InputErrors};
+use crate::method::process::{self, DiagnoseInput};
+use crate::method::trust::{self, TrustAuditInput};
+use crate::method::{Domain, Limits, Rule};
+use crate::store::history::{self, History};
+use crate::store::{Account, AccountFacts, Kind, NewRecord, Store};
+use rmcp::model::CallToolResult;
+
+/// The account a record is about.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountArg {
+    /// The account's name: found with case and spacing ignored, created the first time.
+    pub name: String,
+    /// Its domain pack, when known; updates the stored one.
+    #[serde(default)]
+    pub domain: Option<Domain>,
+    /// Its annual contract value, when known; updates the stored one.
+    #[serde(default)]
+    pub acv: Option<Money>,
+    /// Its next renewal date (YYYY-MM-DD), when known; updates the stored one.
+    #[serde(default)]
+    pub renewal: Option<NaiveDate>,
+}
+
+/// Where an action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Not done yet.
+    Open,
+    /// Done, and its success evidence was seen.
+    Done,
+    /// Its due date passed without it being done, or without its evidence.
+    Missed,
+}
+
+/// A rung-up action and where it stands.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRecord {
+    /// The one action.
+    pub action: String,
+    /// The named person who owns it.
+    pub owner: String,
+    /// Its due date (YYYY-MM-DD).
+    pub due: NaiveDate,
+    /// The observable behaviour that will show it worked.
+    #[serde(default)]
+    pub success_evidence: Option<String>,
+    /// open, done or missed.
+    pub outcome: Outcome,
+    /// What happened, in the user's words.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Something the customer shared (R32).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharingEvent {
+    /// What was shared, in the user's words.
+    pub what: String,
+    /// Who at the customer shared it.
+    pub by: String,
+    /// When (YYYY-MM-DD).
+    pub date: NaiveDate,
+    /// Whether it reached the vendor before it was public or final.
+    pub before_public: bool,
+}
+
+/// Arguments of `record`: the account, and exactly one thing to record.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordArgs {
+    /// The account the record is about.
+    pub account: AccountArg,
+    /// Who is recording it.
+    #[serde(default)]
+    pub recorded_by: Option<String>,
+    /// A diagnosis to run and record: the input of `diagnose`, with its date. What is stored
+    /// is the engine's result, with the input.
+    #[serde(default)]
+    pub diagnosis: Option<DiagnoseInput>,
+    /// A trust audit to run and record: the input of `audit_trust`, with its date.
+    #[serde(default)]
+    pub trust_audit: Option<TrustAuditInput>,
+    /// An action and its outcome.
+    #[serde(default)]
+    pub action: Option<ActionRecord>,
+    /// Something the customer shared.
+    #[serde(default)]
+    pub sharing: Option<SharingEvent>,
+}
+
+/// What `record` stored.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Recorded {
+    /// The account, as stored after the record.
+    pub account: Account,
+    /// The record's id.
+    pub record: i64,
+    /// What was recorded.
+    pub kind: Kind,
+    /// The day it is about.
+    pub date: NaiveDate,
+    /// The rung, for a diagnosis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rung: Option<u64>,
+}
+
+/// Arguments of `history`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryArgs {
+    /// The account's name (case and spacing ignored).
+    pub account: String,
+}
+
+fn refuse(field: &str, problem: String, accepted: &str) -> CallToolResult {
+    let error =
+        InputError { field: field.into(), problem, accepted: accepted.into(), rule: Rule::Q34 };
+    refusal(InputErrors { errors: vec![error] })
+}
+
+/// Prefixes the fields of a refusal from a nested input, so they name the argument sent.
+fn nested(prefix: &str, mut errors: InputErrors) -> CallToolResult {
+    for e in &mut errors.errors {
+        e.field = format!("{prefix}.{}", e.field);
+    }
+    refusal(errors)
+}
+
+/// What a `record` call will store, checked and (for a diagnosis or audit) run, before the
+/// store is touched.
+pub fn prepare(
+    args: RecordArgs,
+    limits: Limits,
+) -> Result<(AccountFacts, NewRecord), CallToolResult> {
+    let mut check = Checker::new(limits);
+    check.text(|| "account.name".into(), &args.account.name);
+    check.opt_text(|| "recorded_by".into(), args.recorded_by.as_deref());
+    if let Some(a) = &args.action {
+        check.text(|| "action.action".into(), &a.action);
+        check.text(|| "action.owner".into(), &a.owner);
+        check.opt_text(|| "action.success_evidence".into(), a.success_evidence.as_deref());
+        check.opt_text(|| "action.note".into(), a.note.as_deref());
+    }
+    if let Some(s) = &args.sharing {
+        check.text(|| "sharing.what".into(), &s.what);
+        check.text(|| "sharing.by".into(), &s.by);
+    }
+    check.finish().map_err(refusal)?;
+    if args.account.name.trim().is_empty() {
+        return Err(refuse("account.name", "the name is blank".into(), "the account's name"));
+    }
+    if let Some(money) = &args.account.acv
+        && (!money.amount.is_finite() || money.amount < 0.0 || money.currency != "USD")
+    {
+        return Err(refuse(
+            "account.acv",
+            format!("{} {} is not an amount in US dollars", money.amount, money.currency),
+            "an amount of zero or more, currency USD",
+        ));
+    }
+    let given = [
+        ("diagnosis", args.diagnosis.is_some()),
+        ("trust_audit", args.trust_audit.is_some()),
+        ("action", args.action.is_some()),
+        ("sharing", args.sharing.is_some()),
+    ];
+    let chosen: Vec<&str> = given.iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect();
+    if chosen.len() != 1 {
+        return Err(refuse(
+            "record",
+            format!("{} things to record were given ({})", chosen.len(), chosen.join(", ")),
+            "exactly one of diagnosis, trust_audit, action, sharing",
+        ));
+    }
+    let acv_usd = args.account.acv.as_ref().map(|m| match m.period {
+        Period::Monthly => m.amount * 12.0,
+        Period::Annual => m.amount,
+    });
+    let facts = AccountFacts {
+        name: args.account.name.trim().to_owned(),
+        domain: args.account.domain.map(|d| d.id().to_owned()),
+        acv_usd,
+        renewal: args.account.renewal,
+    };
+    let by = args.recorded_by.clone();
+    let record = |kind, date, body| NewRecord { kind, date, body, recorded_by: by.clone() };
+    if let Some(input) = args.diagnosis {
+        let same = crate::store::account_key(&input.account.name)
+            == crate::store::account_key(&facts.name);
+        if !same {
+            return Err(refuse(
+                "diagnosis.account.name",
+                format!("{:?} is not the account {:?}", input.account.name, facts.name),
+                "the same account as `account.name`",
+            ));
+        }
+        let diagnosis = process::diagnose(&input, limits).map_err(|e| nested("diagnosis", e))?;
+        let body = json!({"input": input, "result": diagnosis});
+        return Ok((facts, record(Kind::Diagnosis, input.date, body)));
+    }
+    if let Some(input) = args.trust_audit {
+        let audit = trust::audit_input(&input, limits).map_err(|e| nested("trust_audit", e))?;
+        let body = json!({"input": input, "result": audit});
+        return Ok((facts, record(Kind::TrustAudit, input.date, body)));
+    }
+    if let Some(action) = args.action {
+        let date = action.due;
+        return Ok((facts, record(Kind::Action, date, json!(action))));
+    }
+    let Some(sharing) = args.sharing else { unreachable!("exactly one kind was given") };
+    let date = sharing.date;
+    Ok((facts, record(Kind::Sharing, date, json!(sharing))))
+}
+
+/// Stores a prepared record and says what was stored.
+pub fn save(store: &dyn Store, facts: &AccountFacts, record: &NewRecord) -> CallToolResult {
+    match store.save(facts, record) {
+        Ok((account, id)) => {
+            let rung = record.body["result"]["card"]["rung"]["rung"].as_u64();
+            let text = format!(
+                "Recorded the {} of {} for {} (record {id}){}.",
+                record.kind.id().replace('_', " "),
+                record.date,
+                account.name,
+                rung.map_or(String::new(), |r| format!(": Rung {r}"))
+            );
+            let out = Recorded { account, record: id, kind: record.kind, date: record.date, rung };
+            ok_result(&out, text)
+        }
+        Err(e) => store_error(&e),
+    }
+}
+
+/// The history of an account.
+pub fn history(store: &dyn Store, args: &HistoryArgs) -> CallToolResult {
+    let account = match store.account(&args.account) {
+        Ok(Some(account)) => account,
+        Ok(None) => {
+            let known = store.accounts().map(|a| a.into_iter().map(|a| a.name).collect::<Vec<_>>());
+            let known = known.map(|k| k.join(", ")).unwrap_or_default();
+            return refuse(
+                "account",
+                format!("no account {:?} has been recorded", args.account),
+                &format!("one of the recorded accounts: {known}"),
+            );
+        }
+        Err(e) => return store_error(&e),
+    };
+    match store.records(account.id) {
+        Ok(records) => {
+            let h = history::history(account, &records);
+            let text = render(&h);
+            ok_result(&h, text)
+        }
+        Err(e) => store_error(&e),
+    }
+}
+
+/// The result for a store that failed: an error result saying where and why.
+pub fn store_error(e: &crate::store::StoreError) -> CallToolResult {
+    error_result(&json!({"error": e.to_string()}), e.to_string())
+}
+
+fn render(h: &History) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("History of {} ({} records)\n", h.account.name, h.records);
+    for q in &h.quarters {
+        let rung = q.rung.map_or_else(
+            || if q.diagnosed { "unconfirmed".to_owned() } else { "not diagnosed".to_owned() },
+            |r| format!("Rung {r}"),
+        );
+        let _ = write!(out, "{}: {rung}", q.quarter);
+        if let Some(t) = &q.trust {
+            let _ = write!(
+                out,
+                "; trust competence {}, integrity {}, benevolence {}",
+                t.competence, t.integrity, t.benevolence
+            );
+        }
+        if let Some(s) = &q.stop_rule {
+            let _ = write!(out, "; stop-rule {}", if s.passes { "passed" } else { "failed" });
+        }
+        if !q.actions.is_empty() {
+            let _ = write!(out, "; {} action(s)", q.actions.len());
+        }
+        if q.shared > 0 {
+            let _ = write!(out, "; shared {} ({} before public)", q.shared, q.shared_before_public);
+        }
+        out.push('\n');
+        for c in &q.changes {
+            let _ = writeln!(out, "  changed: {c}");
+        }
+    }
+    let s = &h.sharing;
+    let share = s.before_public_share.map_or("n/a".to_owned(), |x| format!("{:.0}%", x * 100.0));
+    let _ = writeln!(
+        out,
+        "Information shared, 12 months (R32): {} events, {share} before public, trend {}",
+        s.events, s.trend
+    );
+    out
+}

@@ -1,0 +1,259 @@
+//! Account memory: accounts, and every dated diagnosis, trust audit, action and
+//! information-sharing event recorded about them, so the method's quarterly rules (R21a's two
+//! quarters, R29's quarterly audit, R31's breach, R32's twelve months) can be read from records
+//! rather than from one conversation.
+//!
+//! One interface, [`Store`]; the embedded backend is SQLite ([`Sqlite`]), a file under the user's
+//! data directory by default. What the records mean (quarters, what changed) is computed in
+//! [`history`], the same whatever the backend. A diagnosis or a trust audit is stored with the
+//! engine's own result, computed when it was recorded: a client cannot store a rung the engine
+//! did not give.
+
+pub mod history;
+mod sqlite;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use sqlite::Sqlite;
+
+/// What a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A diagnosis: the evidence pool with its classification, the caps, the rung, the card.
+    Diagnosis,
+    /// A quarter's trust audit (R29).
+    TrustAudit,
+    /// A rung-up action and its outcome.
+    Action,
+    /// Something the customer shared, and whether it came before it was public (R32).
+    Sharing,
+}
+
+impl Kind {
+    /// The name stored in the database.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Diagnosis => "diagnosis",
+            Kind::TrustAudit => "trust_audit",
+            Kind::Action => "action",
+            Kind::Sharing => "sharing",
+        }
+    }
+
+    fn from_id(id: &str) -> Option<Kind> {
+        [Kind::Diagnosis, Kind::TrustAudit, Kind::Action, Kind::Sharing]
+            .into_iter()
+            .find(|k| k.id() == id)
+    }
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Account {
+    /// The store's id for it.
+    pub id: i64,
+    /// The name as first recorded.
+    pub name: String,
+    /// The domain pack it belongs to, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Annual contract value in US dollars, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acv_usd: Option<f64>,
+    /// The next renewal date, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<NaiveDate>,
+    /// When it was first recorded (UTC, RFC 3339).
+    pub created_at: String,
+    /// Who first recorded it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+}
+
+/// The facts about an account a recording carries: the name finds it (or creates it), the
+/// others update it when given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountFacts {
+    /// The account's name.
+    pub name: String,
+    /// Its domain pack id.
+    pub domain: Option<String>,
+    /// Its annual contract value in US dollars.
+    pub acv_usd: Option<f64>,
+    /// Its next renewal date.
+    pub renewal: Option<NaiveDate>,
+}
+
+/// A record to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRecord {
+    /// What it is.
+    pub kind: Kind,
+    /// The day it is about.
+    pub date: NaiveDate,
+    /// Its content, as JSON.
+    pub body: Value,
+    /// Who recorded it.
+    pub recorded_by: Option<String>,
+}
+
+/// A record as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stored {
+    /// The store's id for it; ids grow in the order records were written.
+    pub id: i64,
+    /// What it is.
+    pub kind: Kind,
+    /// The day it is about.
+    pub date: NaiveDate,
+    /// Its content.
+    pub body: Value,
+    /// When it was written (UTC, RFC 3339).
+    pub recorded_at: String,
+    /// Who recorded it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+}
+
+/// Why the store could not do what was asked. Every message says where the store is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The store could not be opened or created.
+    Open {
+        /// Where it was looked for.
+        location: String,
+        /// What went wrong.
+        why: String,
+    },
+    /// A read or write failed; nothing was half-written.
+    Failed {
+        /// Where the store is.
+        location: String,
+        /// What went wrong.
+        why: String,
+    },
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Open { location, why } => {
+                write!(f, "the account store at {location} could not be opened: {why}")
+            }
+            StoreError::Failed { location, why } => {
+                write!(f, "the account store at {location} failed, and nothing was written: {why}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// An account store. Each method is one transaction: a write is either all there or not at
+/// all, and is on disk when the method returns.
+pub trait Store: Send + Sync {
+    /// Creates or updates the account and adds the record to it, in one transaction.
+    ///
+    /// # Errors
+    ///
+    /// The store failed; nothing was written.
+    fn save(
+        &self,
+        account: &AccountFacts,
+        record: &NewRecord,
+    ) -> Result<(Account, i64), StoreError>;
+
+    /// The account with this name (compared as [`account_key`] folds it), if there is one.
+    ///
+    /// # Errors
+    ///
+    /// The store failed.
+    fn account(&self, name: &str) -> Result<Option<Account>, StoreError>;
+
+    /// Every account, by name.
+    ///
+    /// # Errors
+    ///
+    /// The store failed.
+    fn accounts(&self) -> Result<Vec<Account>, StoreError>;
+
+    /// Every record of an account, by date and then in the order written.
+    ///
+    /// # Errors
+    ///
+    /// The store failed.
+    fn records(&self, account: i64) -> Result<Vec<Stored>, StoreError>;
+
+    /// Deletes the account and everything recorded about it; the number of records deleted,
+    /// or `None` when there is no such account.
+    ///
+    /// # Errors
+    ///
+    /// The store failed; nothing was deleted.
+    fn delete(&self, name: &str) -> Result<Option<usize>, StoreError>;
+}
+
+/// An account name folded for lookups: trimmed, lower case, inner white space collapsed, so
+/// "Acme  Corp" and "acme corp" are one account.
+pub fn account_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Where the store lives when no `--db` is given: `$XDG_DATA_HOME/relationship-ladder/ladder.db`,
+/// else `~/.local/share/relationship-ladder/ladder.db`.
+pub fn default_location() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("relationship-ladder").join("ladder.db"))
+}
+
+/// Opens (and creates and migrates, the first time) the store at `location`: a file path for
+/// SQLite.
+///
+/// # Errors
+///
+/// The store cannot be opened, created or migrated, or the location names a backend this
+/// build does not have.
+pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(StoreError::Open {
+            location: "a PostgreSQL URL".into(),
+            why: "this version stores accounts in SQLite only: give --db a file path".into(),
+        });
+    }
+    Ok(Box::new(Sqlite::open(std::path::Path::new(location))?))
+}
+
+/// Everything in the store as one JSON document: each account with its records.
+///
+/// # Errors
+///
+/// The store failed.
+pub fn export(store: &dyn Store) -> Result<Value, StoreError> {
+    let mut accounts = Vec::new();
+    for account in store.accounts()? {
+        let records = store.records(account.id)?;
+        accounts.push(serde_json::json!({"account": account, "records": records}));
+    }
+    Ok(
+        serde_json::json!({"format": "relationship-ladder export", "version": 1, "accounts": accounts}),
+    )
+}
+
+/// The current time, UTC, as RFC 3339 with seconds.
+fn now() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let secs = i64::try_from(since).unwrap_or(0);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}

@@ -1,0 +1,293 @@
+//! The account store through the built server: an account recorded over three quarters and
+//! read back with what changed; export and delete from the command line; acknowledged writes
+//! surviving SIGKILL; two processes writing to one file; a store that cannot be opened.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap is a test failure")]
+
+mod mcp;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use chrono::{Months, NaiveDate};
+use serde_json::{Value, json};
+
+/// A fresh store file in a fresh directory.
+fn store_path(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("ladder-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("ladder.db").display().to_string()
+}
+
+/// The example account with every date moved back `months`.
+fn example_months_back(months: u32) -> Value {
+    fn shift(v: &mut Value, months: u32) {
+        match v {
+            Value::String(s) => {
+                if let Ok(d) = s.parse::<NaiveDate>() {
+                    *s = d.checked_sub_months(Months::new(months)).unwrap().to_string();
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| shift(i, months)),
+            Value::Object(map) => map.values_mut().for_each(|i| shift(i, months)),
+            _ => {}
+        }
+    }
+    let mut example = mcp::example();
+    shift(&mut example, months);
+    example
+}
+
+/// A `serve` child on `db`, spoken to in lines.
+struct Server {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+    next: u64,
+}
+
+impl Server {
+    fn start(db: &str) -> Server {
+        let mut child = mcp::spawn_stdio(&["--db", db]);
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut server = Server { child, stdin, stdout, next: 0 };
+        let init = json!({"protocolVersion": "2025-11-25", "capabilities": {},
+                          "clientInfo": {"name": "store-test", "version": "0"}});
+        server.request("initialize", init);
+        writeln!(server.stdin, r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#)
+            .unwrap();
+        server
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = self.next;
+        let line = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        writeln!(self.stdin, "{line}").unwrap();
+        self.stdin.flush().unwrap();
+        loop {
+            let mut answer = String::new();
+            assert!(self.stdout.read_line(&mut answer).unwrap() > 0, "the server closed stdout");
+            let answer: Value = serde_json::from_str(&answer).unwrap();
+            if answer["id"] == id {
+                return answer;
+            }
+        }
+    }
+
+    /// A tool call's structured content; panics with the text when it was refused.
+    fn call(&mut self, tool: &str, args: Value) -> Value {
+        let answer = self.request("tools/call", json!({"name": tool, "arguments": args}));
+        let result = &answer["result"];
+        assert_eq!(result["isError"], false, "{tool}: {answer}");
+        result["structuredContent"].clone()
+    }
+
+    fn refused(&mut self, tool: &str, args: Value) -> String {
+        let answer = self.request("tools/call", json!({"name": tool, "arguments": args}));
+        assert_eq!(answer["result"]["isError"], true, "{tool} was accepted: {answer}");
+        answer["result"]["content"][0]["text"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn account() -> Value {
+    json!({"name": "Northwind Logistics", "domain": "saas", "acv": {"amount": 84000},
+           "renewal": "2027-01-31"})
+}
+
+#[test]
+fn an_account_recorded_over_three_quarters_reads_back_with_what_changed() {
+    let db = store_path("quarters");
+    let mut server = Server::start(&db);
+
+    // Q2: the example six months earlier. Q3: integrity breached, the owner moved to
+    // procurement. Q4: the example as it is.
+    let q2 = example_months_back(6);
+    let mut q3 = example_months_back(3);
+    q3["account"]["relationship_owner"] = json!({"role": "procurement"});
+    let q3_date = q3["date"].clone();
+    q3["trust"].as_array_mut().unwrap().push(json!({
+        "signal": "integrity_concealed_problem",
+        "text": "We did not tell them about the outage until their CFO asked.",
+        "who": "our support lead", "what": "a two-day outage disclosed late",
+        "when": q3_date}));
+    let q4 = mcp::example();
+    for (input, by) in [(&q2, "Dana Whitfield"), (&q3, "Dana Whitfield"), (&q4, "Priya Nair")] {
+        let recorded = server
+            .call("record", json!({"account": account(), "recorded_by": by, "diagnosis": input}));
+        assert_eq!(recorded["kind"], "diagnosis");
+        assert!(recorded["rung"].is_u64(), "{recorded}");
+    }
+    let events =
+        [("2026-02-10", true), ("2026-07-01", false), ("2026-10-05", true), ("2026-11-20", true)];
+    for (date, before_public) in events {
+        server.call(
+            "record",
+            json!({"account": {"name": "northwind  logistics"}, "sharing": {
+                "what": "their 2027 expansion plan", "by": "CFO", "date": date,
+                "before_public": before_public}}),
+        );
+    }
+    server.call(
+        "record",
+        json!({"account": {"name": "Northwind Logistics"}, "action": {
+            "action": "Assign Priya Nair to shadow their dispatch planners",
+            "owner": "Priya Nair", "due": "2026-12-20", "outcome": "open"}}),
+    );
+
+    let history = server.call("history", json!({"account": "Northwind Logistics"}));
+    let quarters: Vec<&str> = history["quarters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["quarter"].as_str().unwrap())
+        .collect();
+    assert_eq!(quarters, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
+    let q3 = &history["quarters"][2];
+    assert_eq!(q3["trust"]["integrity"], "fail", "{q3}");
+    let changes: Vec<&str> =
+        q3["changes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert!(changes.contains(&"integrity trust pass -> fail (R29)"), "{changes:?}");
+    assert!(changes.iter().any(|c| c.contains("to procurement")), "{changes:?}");
+    let q4 = &history["quarters"][3];
+    assert_eq!(q4["rung"], 2);
+    assert_eq!(q4["actions"].as_array().unwrap().len(), 1);
+    assert!(
+        q4["changes"].as_array().unwrap().iter().any(|c| c == "integrity trust fail -> pass (R29)")
+    );
+    assert_eq!(history["sharing"]["events"], 4);
+    assert_eq!(history["sharing"]["before_public_share"], 0.75);
+    assert_eq!(history["records"], 8);
+    assert_eq!(history["account"]["renewal"], "2027-01-31");
+
+    // A diagnosis filed under another account's name is refused, and nothing is written.
+    let refused =
+        server.refused("record", json!({"account": {"name": "Acme"}, "diagnosis": mcp::example()}));
+    assert!(refused.contains("diagnosis.account.name"), "{refused}");
+    let refused = server.refused("record", json!({"account": {"name": "Acme"}}));
+    assert!(refused.contains("exactly one of"), "{refused}");
+    let refused = server.refused("history", json!({"account": "Acme"}));
+    assert!(refused.contains("Northwind Logistics"), "names the recorded accounts: {refused}");
+    drop(server);
+
+    // Export, then delete, from the command line.
+    let export = Command::new(mcp::BIN).args(["--db", &db, "export"]).output().unwrap();
+    assert!(export.status.success());
+    let all: Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(all["accounts"][0]["records"].as_array().unwrap().len(), 8);
+    let unconfirmed = Command::new(mcp::BIN)
+        .args(["--db", &db, "delete", "Northwind Logistics"])
+        .output()
+        .unwrap();
+    assert_eq!(unconfirmed.status.code(), Some(2), "no --yes, no deletion");
+    let deleted = Command::new(mcp::BIN)
+        .args(["--db", &db, "delete", "Northwind Logistics", "--yes"])
+        .output()
+        .unwrap();
+    assert!(deleted.status.success());
+    assert!(String::from_utf8_lossy(&deleted.stdout).contains("8 records"));
+    let export = Command::new(mcp::BIN).args(["--db", &db, "export"]).output().unwrap();
+    let all: Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(all["accounts"], json!([]));
+}
+
+fn sharing(i: usize, writer: &str) -> Value {
+    json!({"account": {"name": "Acme"}, "recorded_by": writer, "sharing": {
+        "what": format!("{writer} event {i}"), "by": "CTO", "date": "2026-11-01",
+        "before_public": true}})
+}
+
+fn stored_events(db: &str) -> Vec<String> {
+    let export = Command::new(mcp::BIN).args(["--db", db, "export"]).output().unwrap();
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let all: Value = serde_json::from_slice(&export.stdout).unwrap();
+    all["accounts"][0]["records"]
+        .as_array()
+        .map(|r| r.iter().map(|r| r["body"]["what"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_acknowledged_write_survives_sigkill() {
+    let db = store_path("sigkill");
+    let mut server = Server::start(&db);
+    let mut acknowledged = Vec::new();
+    for i in 0..40 {
+        server.call("record", sharing(i, "w"));
+        acknowledged.push(format!("w event {i}"));
+    }
+    // One more sent, and the server killed while it may be writing it.
+    let line = json!({"jsonrpc": "2.0", "id": 999, "method": "tools/call",
+                      "params": {"name": "record", "arguments": sharing(40, "w")}});
+    writeln!(server.stdin, "{line}").unwrap();
+    server.stdin.flush().unwrap();
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let stored = stored_events(&db);
+    for event in &acknowledged {
+        assert!(stored.contains(event), "{event} was acknowledged and lost");
+    }
+    assert!(stored.len() == 40 || stored.len() == 41, "{} records", stored.len());
+    // The file opens cleanly and takes writes again.
+    let mut server = Server::start(&db);
+    server.call("record", sharing(41, "w"));
+}
+
+#[test]
+fn two_processes_writing_to_one_file_lose_and_duplicate_nothing() {
+    let db = store_path("two-writers");
+    let writers: Vec<_> = ["a", "b"]
+        .into_iter()
+        .map(|name| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut server = Server::start(&db);
+                for i in 0..30 {
+                    server.call("record", sharing(i, name));
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let mut stored = stored_events(&db);
+    assert_eq!(stored.len(), 60);
+    stored.sort();
+    stored.dedup();
+    assert_eq!(stored.len(), 60, "no record twice");
+}
+
+#[test]
+fn a_store_that_cannot_be_opened_is_a_clear_error_on_each_call_and_the_server_stays_up() {
+    // A path whose parent is a file: the directory cannot be created.
+    let dir = std::env::temp_dir().join(format!("ladder-store-{}-blocked", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let blocker = dir.join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let db = blocker.join("ladder.db").display().to_string();
+    let mut server = Server::start(&db);
+    for _ in 0..2 {
+        let text = server.refused("history", json!({"account": "Acme"}));
+        assert!(text.contains("could not be opened") && text.contains("not-a-dir"), "{text}");
+    }
+    // The engine's tools do not need the store.
+    server
+        .call("check_activation", json!({"account_acv": {"amount": 84000}, "customer_count": 140}));
+    let stdout = Command::new(mcp::BIN)
+        .args(["--db", &db, "export"])
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(stdout.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stdout.stderr).contains("could not be opened"));
+}
