@@ -195,6 +195,8 @@ fn base_arguments(tool: &str) -> Value {
             "diagnosis": example,
         }),
         names::HISTORY => json!({"account": "Northwind Logistics"}),
+        names::ALERTS => json!({"account": "Northwind Logistics", "date": "2026-12-03"}),
+        names::PORTFOLIO => json!({"date": "2026-12-03"}),
         _ => example,
     }
 }
@@ -238,6 +240,14 @@ pub fn tool_arguments(data: &[u8]) {
             Err(refused) => refused,
         },
         names::HISTORY => match tools::parse::<memory::HistoryArgs>(args) {
+            Ok(_) => return,
+            Err(refused) => refused,
+        },
+        names::ALERTS => match tools::parse::<memory::AlertsArgs>(args) {
+            Ok(_) => return,
+            Err(refused) => refused,
+        },
+        names::PORTFOLIO => match tools::parse::<memory::PortfolioArgs>(args) {
             Ok(_) => return,
             Err(refused) => refused,
         },

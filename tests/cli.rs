@@ -69,7 +69,7 @@ fn a_refusal_exits_1_and_unreadable_arguments_exit_2() {
 #[test]
 fn tools_lists_every_tool_and_skill_prints_sections() {
     let o = run(&["tools"]);
-    assert_eq!(stdout(&o).lines().filter(|l| l.contains(" — ")).count(), 8);
+    assert_eq!(stdout(&o).lines().filter(|l| l.contains(" — ")).count(), 10);
     let o = run(&["tools", "--json"]);
     let tools: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert!(tools.iter().all(|t| t["inputSchema"]["type"] == "object"));

@@ -115,6 +115,8 @@ fn valid_arguments() -> Vec<(&'static str, Value)> {
                 "before_public": true}}),
         ),
         ("history", json!({"account": "Northwind Logistics"})),
+        ("alerts", json!({"account": "Northwind Logistics", "date": "2026-12-03"})),
+        ("portfolio", json!({"date": "2026-12-03"})),
     ]
 }
 

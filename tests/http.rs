@@ -31,7 +31,7 @@ async fn both_eras_call_tools_over_http() {
     let server = HttpServer::start(&[]).await;
     for era in ERAS {
         let client = server.client(era, None).await;
-        assert_eq!(client.list_all_tools().await.unwrap().len(), 8, "{era:?}");
+        assert_eq!(client.list_all_tools().await.unwrap().len(), 10, "{era:?}");
         let result = call(&client, "diagnose", example()).await;
         assert_eq!(result.is_error, Some(false), "{era:?}: {}", text(&result));
         assert_eq!(structured(&result)["diagnose"]["standing"]["rung"], 2);
@@ -96,6 +96,6 @@ async fn a_bearer_token_is_required_when_configured() {
     let right = post(&server, &[("authorization", "Bearer s3cret-token")], body).await;
     assert_eq!(right.status(), 200);
     let client = server.client(Era::V2026, Some("s3cret-token")).await;
-    assert_eq!(client.list_all_tools().await.unwrap().len(), 8);
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 10);
     client.cancel().await.unwrap();
 }

@@ -77,7 +77,7 @@ fn params_of_the_wrong_type_get_an_error_reply_and_stdout_carries_only_json_rpc(
     let errors: Vec<&Value> = out.iter().filter(|m| m.get("error").is_some()).collect();
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(reply(4).unwrap()["error"]["code"].is_i64());
-    assert_eq!(reply(5).unwrap()["result"]["tools"].as_array().unwrap().len(), 8);
+    assert_eq!(reply(5).unwrap()["result"]["tools"].as_array().unwrap().len(), 10);
 }
 
 #[test]

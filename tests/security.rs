@@ -66,7 +66,7 @@ async fn too_many_or_too_large_headers_are_refused_and_the_server_stays_up() {
     let status = raw_exchange(server.port, &head, body.as_bytes(), Duration::ZERO);
     assert!(status.contains(" 431 ") || status.is_empty(), "a 1 MiB header: {status:?}");
     let client = server.client(Era::V2025_11, None).await;
-    assert_eq!(client.list_all_tools().await.unwrap().len(), 8, "still serving");
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 10, "still serving");
     client.cancel().await.unwrap();
 }
 
@@ -85,7 +85,7 @@ async fn a_body_that_never_finishes_arriving_gets_408_within_the_time_limit() {
     assert!(status.contains(" 408 "), "{status:?}");
     assert!(begun.elapsed() < Duration::from_secs(15), "the limit held the connection open");
     let client = server.client(Era::V2025_11, None).await;
-    assert_eq!(client.list_all_tools().await.unwrap().len(), 8, "still serving");
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 10, "still serving");
     client.cancel().await.unwrap();
 }
 

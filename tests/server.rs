@@ -39,7 +39,7 @@ fn shipped_tool_definitions_are_the_derived_ones() {
 }
 
 #[tokio::test]
-async fn tools_list_offers_eight_flat_annotated_tools_in_every_era() {
+async fn tools_list_offers_ten_flat_annotated_tools_in_every_era() {
     for era in ERAS {
         let client = stdio(era).await;
         let tools = client.list_all_tools().await.unwrap();
@@ -48,11 +48,13 @@ async fn tools_list_offers_eight_flat_annotated_tools_in_every_era() {
         assert_eq!(
             names,
             [
+                "alerts",
                 "audit_trust",
                 "check_activation",
                 "coach",
                 "diagnose",
                 "history",
+                "portfolio",
                 "read_skill",
                 "record",
                 "render_card"

@@ -119,6 +119,7 @@ fn an_account_recorded_over_three_quarters_reads_back_with_what_changed() {
         "text": "We did not tell them about the outage until their CFO asked.",
         "who": "our support lead", "what": "a two-day outage disclosed late",
         "when": q3_date}));
+    let q3_trust = q3["trust"].clone();
     let q4 = mcp::example();
     for (input, by) in [(&q2, "Dana Whitfield"), (&q3, "Dana Whitfield"), (&q4, "Priya Nair")] {
         let recorded = server
@@ -168,7 +169,36 @@ fn an_account_recorded_over_three_quarters_reads_back_with_what_changed() {
     assert_eq!(history["records"], 8);
     assert_eq!(history["account"]["renewal"], "2027-01-31");
 
-    // A diagnosis filed under another account's name is refused, and nothing is written.
+    // The alerts on 2026-12-21: the action is overdue, and the renewal is 41 days away while
+    // the account is at Rung 2. On 2026-09-10, after Q3, integrity fails and the owner moved.
+    let alerts =
+        server.call("alerts", json!({"account": "Northwind Logistics", "date": "2026-12-21"}));
+    let kinds: Vec<&str> =
+        alerts["alerts"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["action_overdue", "renewal_at_risk"], "{alerts}");
+    let mut contoso = example_months_back(3);
+    contoso["account"]["name"] = json!("Contoso");
+    contoso["account"]["relationship_owner"] = json!({"role": "procurement"});
+    contoso["trust"] = q3_trust.clone();
+    server.call(
+        "record",
+        json!({"account": {"name": "Contoso", "acv": {"amount": 20000}}, "diagnosis": contoso}),
+    );
+    let alerts = server.call("alerts", json!({"account": "Contoso", "date": "2026-09-10"}));
+    let kinds: Vec<&str> =
+        alerts["alerts"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["integrity_failure"], "{alerts}");
+    let portfolio = server.call("portfolio", json!({"date": "2026-12-21"}));
+    let rung_2 = &portfolio["by_rung"]["rung 2"];
+    assert_eq!(rung_2["accounts"], json!(["Contoso", "Northwind Logistics"]), "{portfolio}");
+    assert_eq!(rung_2["acv_usd"], 104_000.0);
+    assert_eq!(portfolio["failing_trust"]["integrity"], json!(["Contoso"]), "{portfolio}");
+    assert_eq!(portfolio["accounts"][1]["claim_gap"], 2, "Northwind claims 4, evidences 2");
+    assert!(portfolio["alerts"].as_array().unwrap().len() >= 3);
+    let deleted =
+        Command::new(mcp::BIN).args(["--db", &db, "delete", "Contoso", "--yes"]).output().unwrap();
+    assert!(deleted.status.success());
+
     let refused =
         server.refused("record", json!({"account": {"name": "Acme"}, "diagnosis": mcp::example()}));
     assert!(refused.contains("diagnosis.account.name"), "{refused}");

@@ -16,6 +16,7 @@ use crate::method::input::{Checker, InputError, InputErrors};
 use crate::method::process::{self, DiagnoseInput};
 use crate::method::trust::{self, TrustAuditInput};
 use crate::method::{Domain, Limits, Rule};
+use crate::store::alerts::{self, Alert, Portfolio};
 use crate::store::history::{self, History};
 use crate::store::{Account, AccountFacts, Kind, NewRecord, Store};
 use rmcp::model::CallToolResult;
@@ -121,6 +122,46 @@ pub struct Recorded {
     /// The rung, for a diagnosis.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rung: Option<u64>,
+}
+
+/// Arguments of `alerts`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsArgs {
+    /// One account's alerts (case and spacing ignored); every account's when left out.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// The day to judge overdue actions and renewals on (YYYY-MM-DD); today when left out.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// The alerts on a day.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AlertsOutput {
+    /// The day they were judged on.
+    pub date: NaiveDate,
+    /// The alerts, account by account.
+    pub alerts: Vec<Alert>,
+}
+
+/// Arguments of `portfolio`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortfolioArgs {
+    /// The day to judge overdue actions and renewals on (YYYY-MM-DD); today when left out.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// The portfolio on a day.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PortfolioOutput {
+    /// The day it was judged on.
+    pub date: NaiveDate,
+    /// The roll-up.
+    #[serde(flatten)]
+    pub portfolio: Portfolio,
 }
 
 /// Arguments of `history`.
@@ -273,6 +314,72 @@ pub fn history(store: &dyn Store, args: &HistoryArgs) -> CallToolResult {
         }
         Err(e) => store_error(&e),
     }
+}
+
+/// The histories of every account, or of the one named.
+fn histories(store: &dyn Store, only: Option<&str>) -> Result<Vec<History>, CallToolResult> {
+    let accounts = match only {
+        Some(name) => match store.account(name) {
+            Ok(Some(account)) => vec![account],
+            Ok(None) => {
+                return Err(refuse(
+                    "account",
+                    format!("no account {name:?} has been recorded"),
+                    "the name of a recorded account, or no account for all of them",
+                ));
+            }
+            Err(e) => return Err(store_error(&e)),
+        },
+        None => store.accounts().map_err(|e| store_error(&e))?,
+    };
+    let mut out = Vec::new();
+    for account in accounts {
+        let records = store.records(account.id).map_err(|e| store_error(&e))?;
+        out.push(history::history(account, &records));
+    }
+    Ok(out)
+}
+
+/// The alerts of one account or of all.
+pub fn alerts(store: &dyn Store, args: &AlertsArgs, today: NaiveDate) -> CallToolResult {
+    let date = args.date.unwrap_or(today);
+    let histories = match histories(store, args.account.as_deref()) {
+        Ok(h) => h,
+        Err(refused) => return refused,
+    };
+    let found: Vec<Alert> = histories.iter().flat_map(|h| alerts::alerts(h, date)).collect();
+    let mut text = format!("{} alert(s) on {date}\n", found.len());
+    for a in &found {
+        text.push_str(&format!("- {}: {}\n", a.account, a.message));
+    }
+    ok_result(&AlertsOutput { date, alerts: found }, text)
+}
+
+/// The portfolio roll-up.
+pub fn portfolio(store: &dyn Store, args: &PortfolioArgs, today: NaiveDate) -> CallToolResult {
+    let date = args.date.unwrap_or(today);
+    let histories = match histories(store, None) {
+        Ok(h) => h,
+        Err(refused) => return refused,
+    };
+    let portfolio = alerts::portfolio(&histories, date);
+    let mut text = format!("Portfolio on {date}: {} account(s)\n", histories.len());
+    for (rung, tally) in &portfolio.by_rung {
+        text.push_str(&format!(
+            "- {rung}: {} account(s), ${:.0} ACV ({})\n",
+            tally.accounts.len(),
+            tally.acv_usd,
+            tally.accounts.join(", ")
+        ));
+    }
+    for (dimension, accounts) in &portfolio.failing_trust {
+        text.push_str(&format!("- {dimension} failing: {}\n", accounts.join(", ")));
+    }
+    text.push_str(&format!("- {} alert(s)\n", portfolio.alerts.len()));
+    if let Some(gap) = portfolio.mean_claim_gap {
+        text.push_str(&format!("- claimed minus evidenced rung, on average: {gap:.1} (R18)\n"));
+    }
+    ok_result(&PortfolioOutput { date, portfolio }, text)
 }
 
 /// The result for a store that failed: an error result saying where and why.

@@ -81,6 +81,9 @@ struct Inner {
     store: std::sync::Mutex<Option<Arc<dyn Store>>>,
 }
 
+/// A store tool's work, run on a blocking thread.
+type StoreWork = Box<dyn FnOnce(&dyn Store) -> rmcp::model::CallToolResult + Send>;
+
 /// The URI prefix of the skill folder's resources.
 pub const SKILL_URI: &str = "skill://customer-relationship-ladder/";
 
@@ -140,20 +143,23 @@ impl LadderServer {
         args: rmcp::model::JsonObject,
         limits: Limits,
     ) -> rmcp::model::CallToolResult {
-        if name == names::RECORD {
-            let prepared =
-                tools::parse::<memory::RecordArgs>(args).and_then(|a| memory::prepare(a, limits));
-            match prepared {
-                Ok((facts, record)) => {
-                    self.with_store(move |store| memory::save(store, &facts, &record)).await
-                }
-                Err(refused) => refused,
-            }
-        } else {
-            match tools::parse::<memory::HistoryArgs>(args) {
-                Ok(a) => self.with_store(move |store| memory::history(store, &a)).await,
-                Err(refused) => refused,
-            }
+        let day = today();
+        let work: Result<StoreWork, _> = match name {
+            names::RECORD => tools::parse::<memory::RecordArgs>(args)
+                .and_then(|a| memory::prepare(a, limits))
+                .map(|(facts, record)| -> StoreWork {
+                    Box::new(move |store| memory::save(store, &facts, &record))
+                }),
+            names::HISTORY => tools::parse::<memory::HistoryArgs>(args)
+                .map(|a| -> StoreWork { Box::new(move |store| memory::history(store, &a)) }),
+            names::ALERTS => tools::parse::<memory::AlertsArgs>(args)
+                .map(|a| -> StoreWork { Box::new(move |store| memory::alerts(store, &a, day)) }),
+            _ => tools::parse::<memory::PortfolioArgs>(args)
+                .map(|a| -> StoreWork { Box::new(move |store| memory::portfolio(store, &a, day)) }),
+        };
+        match work {
+            Ok(work) => self.with_store(work).await,
+            Err(refused) => refused,
         }
     }
 
@@ -343,7 +349,9 @@ impl ServerHandler for LadderServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let limits = self.limits();
-        if params.name == names::RECORD || params.name == names::HISTORY {
+        if [names::RECORD, names::HISTORY, names::ALERTS, names::PORTFOLIO]
+            .contains(&params.name.as_ref())
+        {
             // The store's tools wait on the disk on another thread: no span is held open across
             // that wait (a span guard cannot move between threads).
             let args = params.arguments.unwrap_or_default();

@@ -325,6 +325,10 @@ pub mod names {
     pub const RECORD: &str = "record";
     /// `history`.
     pub const HISTORY: &str = "history";
+    /// `alerts`.
+    pub const ALERTS: &str = "alerts";
+    /// `portfolio`.
+    pub const PORTFOLIO: &str = "portfolio";
 }
 
 struct Def {
@@ -368,7 +372,7 @@ pub fn all() -> Vec<Tool> {
 }
 
 /// The tools' names, in the order `tools/list` gives them.
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 10] = [
     names::CHECK_ACTIVATION,
     names::COACH,
     names::DIAGNOSE,
@@ -377,6 +381,8 @@ pub const NAMES: [&str; 8] = [
     names::READ_SKILL,
     names::RECORD,
     names::HISTORY,
+    names::ALERTS,
+    names::PORTFOLIO,
 ];
 
 /// Every tool definition, derived from the engine's and the tools' own types.
@@ -480,6 +486,27 @@ pub fn generate() -> Vec<Tool> {
                 two quarters running); with the 12-month information-sharing indicator (R32).",
             input: schema::input::<super::memory::HistoryArgs>(),
             output: schema::output::<crate::store::history::History>(),
+        },
+        Def {
+            name: names::ALERTS,
+            title: "Check an account's regression and risk alerts",
+            description: "Alerts from the recorded history of one account, or of all: integrity \
+                failing (R31), a trust dimension gone from pass to fail (R29), a rung drop, the \
+                stop-rule answer failing two quarters running (R21a), the relationship owner \
+                moved to procurement or IT operations (R21d), an action open past its due date, \
+                and a renewal within 90 days while the rung is 2 or below.",
+            input: schema::input::<super::memory::AlertsArgs>(),
+            output: schema::output::<super::memory::AlertsOutput>(),
+        },
+        Def {
+            name: names::PORTFOLIO,
+            title: "Roll up the portfolio",
+            description: "Every recorded account: accounts and ACV by rung and by cap, accounts \
+                failing each trust dimension, every alert (overdue actions among them), each \
+                account's movement in its latest quarter, the information shared in 12 months \
+                (R32), and the gap between claimed and evidenced rungs (R18).",
+            input: schema::input::<super::memory::PortfolioArgs>(),
+            output: schema::output::<super::memory::PortfolioOutput>(),
         },
     ];
     defs.into_iter()

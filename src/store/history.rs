@@ -81,6 +81,8 @@ pub struct QuarterLine {
     pub claimed: Option<u64>,
     /// The evidence the card shows for the rung.
     pub evidence: Vec<String>,
+    /// The rule of each cap on the rung (R17, R21, R22).
+    pub caps: Vec<String>,
     /// The role of the customer's relationship owner, as the diagnosis read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relationship_owner: Option<String>,
@@ -166,6 +168,7 @@ pub fn history(account: Account, records: &[Stored]) -> History {
                     diagnosed: false,
                     claimed: None,
                     evidence: Vec::new(),
+                    caps: Vec::new(),
                     relationship_owner: None,
                     trust: None,
                     stop_rule: None,
@@ -189,6 +192,12 @@ pub fn history(account: Account, records: &[Stored]) -> History {
                     .into_iter()
                     .flatten()
                     .filter_map(|e| text(&e["text"]))
+                    .collect();
+                line.caps = result["diagnose"]["caps"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| text(&c["rule"]))
                     .collect();
                 line.relationship_owner = text(&result["diagnose"]["owner_role"]);
                 line.trust = trust_line(&result["trust"]["dimensions"]).or(line.trust.take());

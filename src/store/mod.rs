@@ -9,6 +9,7 @@
 //! engine's own result, computed when it was recorded: a client cannot store a rung the engine
 //! did not give.
 
+pub mod alerts;
 pub mod history;
 mod sqlite;
 
@@ -243,9 +244,8 @@ pub fn export(store: &dyn Store) -> Result<Value, StoreError> {
         let records = store.records(account.id)?;
         accounts.push(serde_json::json!({"account": account, "records": records}));
     }
-    Ok(
-        serde_json::json!({"format": "relationship-ladder export", "version": 1, "accounts": accounts}),
-    )
+    let format = "relationship-ladder export";
+    Ok(serde_json::json!({"format": format, "version": 1, "accounts": accounts}))
 }
 
 /// The current time, UTC, as RFC 3339 with seconds.
