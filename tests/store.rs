@@ -199,6 +199,36 @@ fn an_account_recorded_over_three_quarters_reads_back_with_what_changed() {
         Command::new(mcp::BIN).args(["--db", &db, "delete", "Contoso", "--yes"]).output().unwrap();
     assert!(deleted.status.success());
 
+    // The account as resources, found through the templates and completed by name.
+    let templates = server.request("resources/templates/list", json!({}));
+    let uris: Vec<&str> = templates["result"]["resourceTemplates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["uriTemplate"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris, ["ladder://accounts/{account}/card", "ladder://accounts/{account}/history"]);
+    let completion = server.request(
+        "completion/complete",
+        json!({"ref": {"type": "ref/resource", "uri": "ladder://accounts/{account}/card"},
+               "argument": {"name": "account", "value": "nor"}}),
+    );
+    assert_eq!(completion["result"]["completion"]["values"], json!(["Northwind Logistics"]));
+    let card = server
+        .request("resources/read", json!({"uri": "ladder://accounts/Northwind%20Logistics/card"}));
+    let markdown = card["result"]["contents"][0]["text"].as_str().unwrap();
+    assert!(markdown.contains("Northwind Logistics") && markdown.contains("2026-12-03"), "{card}");
+    let read = server.request(
+        "resources/read",
+        json!({"uri": "ladder://accounts/northwind%20logistics/history"}),
+    );
+    let text = read["result"]["contents"][0]["text"].as_str().unwrap();
+    let from_resource: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(from_resource["quarters"], history["quarters"]);
+    let missing = server.request("resources/read", json!({"uri": "ladder://accounts/Nobody/card"}));
+    assert_eq!(missing["error"]["code"], -32002, "{missing}");
+
+    // A diagnosis filed under another account's name is refused, and nothing is written.
     let refused =
         server.refused("record", json!({"account": {"name": "Acme"}, "diagnosis": mcp::example()}));
     assert!(refused.contains("diagnosis.account.name"), "{refused}");

@@ -426,3 +426,140 @@ fn render(h: &History) -> String {
     );
     out
 }
+
+/// The prefix of the account resources: `ladder://accounts/{account}/card` and
+/// `ladder://accounts/{account}/history`, the account's name percent-encoded.
+pub const ACCOUNT_URI: &str = "ladder://accounts/";
+
+/// What an account resource shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountView {
+    /// The Diagnostic Card of the latest recorded diagnosis, in Markdown.
+    Card,
+    /// The history, as JSON.
+    History,
+}
+
+/// The resource templates of the account memory.
+pub fn templates() -> Vec<rmcp::model::ResourceTemplate> {
+    vec![
+        rmcp::model::ResourceTemplate::new(
+            format!("{ACCOUNT_URI}{{account}}/card"),
+            "account-card",
+        )
+        .with_title("An account's latest Diagnostic Card")
+        .with_description("The card of the account's latest recorded diagnosis")
+        .with_mime_type("text/markdown"),
+        rmcp::model::ResourceTemplate::new(
+            format!("{ACCOUNT_URI}{{account}}/history"),
+            "account-history",
+        )
+        .with_title("An account's history")
+        .with_description("The account quarter by quarter, as the history tool gives it")
+        .with_mime_type("application/json"),
+    ]
+}
+
+/// The URI of an account resource.
+pub fn account_uri(name: &str, view: AccountView) -> String {
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let view = match view {
+        AccountView::Card => "card",
+        AccountView::History => "history",
+    };
+    format!("{ACCOUNT_URI}{encoded}/{view}")
+}
+
+/// The account name and view an account URI names, if it is one.
+pub fn parse_account_uri(uri: &str) -> Option<(String, AccountView)> {
+    let rest = uri.strip_prefix(ACCOUNT_URI)?;
+    let (encoded, view) = rest.rsplit_once('/')?;
+    let view = match view {
+        "card" => AccountView::Card,
+        "history" => AccountView::History,
+        _ => return None,
+    };
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let name = String::from_utf8(decoded).ok().filter(|n| !n.trim().is_empty())?;
+    Some((name, view))
+}
+
+/// The contents of an account resource.
+///
+/// # Errors
+///
+/// `-32002` when no such account, or no diagnosis for its card, is recorded; an internal
+/// error when the store fails.
+pub fn read_account(
+    store: &dyn Store,
+    uri: &str,
+    name: &str,
+    view: AccountView,
+) -> Result<rmcp::model::ResourceContents, rmcp::ErrorData> {
+    let failed = |e: crate::store::StoreError| rmcp::ErrorData::internal_error(e.to_string(), None);
+    let not_found =
+        |why: String| rmcp::ErrorData::resource_not_found(why, Some(json!({"uri": uri})));
+    let account = store
+        .account(name)
+        .map_err(failed)?
+        .ok_or_else(|| not_found(format!("no account {name:?} has been recorded")))?;
+    let records = store.records(account.id).map_err(failed)?;
+    let contents = match view {
+        AccountView::History => {
+            let h = history::history(account, &records);
+            let text = serde_json::to_string_pretty(&h)
+                .map_err(|e| rmcp::ErrorData::internal_error(e.to_string(), None))?;
+            rmcp::model::ResourceContents::text(text, uri).with_mime_type("application/json")
+        }
+        AccountView::Card => {
+            let card = records
+                .iter()
+                .rev()
+                .filter(|r| r.kind == Kind::Diagnosis)
+                .find_map(|r| {
+                    serde_json::from_value::<crate::method::Card>(r.body["result"]["card"].clone())
+                        .ok()
+                })
+                .ok_or_else(|| {
+                    not_found(format!("no diagnosis of {:?} has been recorded", account.name))
+                })?;
+            rmcp::model::ResourceContents::text(card.to_markdown(), uri)
+                .with_mime_type("text/markdown")
+        }
+    };
+    Ok(contents)
+}
+
+/// Recorded account names starting (case ignored) with `prefix`, for completions.
+pub fn account_names(store: &dyn Store, prefix: &str) -> Vec<String> {
+    let prefix = prefix.to_lowercase();
+    store
+        .accounts()
+        .map(|accounts| {
+            accounts
+                .into_iter()
+                .map(|a| a.name)
+                .filter(|n| n.to_lowercase().starts_with(&prefix))
+                .collect()
+        })
+        .unwrap_or_default()
+}

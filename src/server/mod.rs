@@ -423,11 +423,32 @@ impl ServerHandler for LadderServer {
         Ok(ListResourcesResult::with_all_items(resources))
     }
 
+    async fn list_resource_templates(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _ctx: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourceTemplatesResult, ErrorData> {
+        Ok(rmcp::model::ListResourceTemplatesResult::with_all_items(memory::templates()))
+    }
+
     async fn read_resource(
         &self,
         params: ReadResourceRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
+        if let Some((name, view)) = memory::parse_account_uri(&params.uri) {
+            // Read off the async threads, with no span held across the wait.
+            let server = self.clone();
+            let uri = params.uri.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                let store =
+                    server.store().map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+                memory::read_account(store.as_ref(), &uri, &name, view)
+            })
+            .await
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))??;
+            return Ok(ReadResourceResult::new(vec![read]).into());
+        }
         let _span = request_span("resources/read", &ctx);
         if params.uri == view::URI {
             return Ok(ReadResourceResult::new(vec![view::contents()]).into());
@@ -538,6 +559,22 @@ impl ServerHandler for LadderServer {
         params: CompleteRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
+        if let rmcp::model::Reference::Resource(resource) = &params.r#ref
+            && resource.uri.starts_with(memory::ACCOUNT_URI)
+            && params.argument.name == "account"
+        {
+            let server = self.clone();
+            let prefix = params.argument.value.clone();
+            let names = tokio::task::spawn_blocking(move || match server.store() {
+                Ok(store) => memory::account_names(store.as_ref(), &prefix),
+                Err(_) => Vec::new(),
+            })
+            .await
+            .unwrap_or_default();
+            let info = CompletionInfo::with_all_values(names)
+                .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+            return Ok(CompleteResult::new(info));
+        }
         let _span = request_span("completion/complete", &ctx);
         // Only the prompts' `domain` argument has values to offer. Anything else, an unknown
         // prompt included, gets an empty list rather than an error: the official conformance
