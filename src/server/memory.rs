@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::tools::{error_result, ok_result, refusal};
+use super::tools::{decode, error_result, ok_result, refusal};
 use crate::method::activation::{Money, Period};
 use crate::method::input::{Checker, InputError, InputErrors};
 use crate::method::process::{self, DiagnoseInput};
@@ -19,7 +19,7 @@ use crate::method::{Domain, Limits, Rule};
 use crate::store::alerts::{self, Alert, Portfolio};
 use crate::store::history::{self, History};
 use crate::store::{Account, AccountFacts, Kind, NewRecord, Store};
-use rmcp::model::CallToolResult;
+use rmcp::model::{CallToolResult, JsonObject};
 
 /// The account a record is about.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -93,13 +93,16 @@ pub struct RecordArgs {
     /// Who is recording it.
     #[serde(default)]
     pub recorded_by: Option<String>,
-    /// A diagnosis to run and record: the input of `diagnose`, with its date. What is stored
-    /// is the engine's result, with the input.
+    /// A diagnosis to run and record: exactly the arguments of the `diagnose` tool (see its
+    /// schema), with their `date`. What is stored is the engine's result, with the input.
+    // Taken as an object and read as the diagnose input here: repeating that whole schema
+    // inside this tool's would double the definitions every client downloads.
     #[serde(default)]
-    pub diagnosis: Option<DiagnoseInput>,
-    /// A trust audit to run and record: the input of `audit_trust`, with its date.
+    pub diagnosis: Option<JsonObject>,
+    /// A trust audit to run and record: exactly the arguments of `audit_trust` (see its
+    /// schema), with their `date`.
     #[serde(default)]
-    pub trust_audit: Option<TrustAuditInput>,
+    pub trust_audit: Option<JsonObject>,
     /// An action and its outcome.
     #[serde(default)]
     pub action: Option<ActionRecord>,
@@ -245,6 +248,8 @@ pub fn prepare(
     let by = args.recorded_by.clone();
     let record = |kind, date, body| NewRecord { kind, date, body, recorded_by: by.clone() };
     if let Some(input) = args.diagnosis {
+        let input: DiagnoseInput =
+            decode(input).map_err(|e| nested("diagnosis", InputErrors { errors: vec![e] }))?;
         let same = crate::store::account_key(&input.account.name)
             == crate::store::account_key(&facts.name);
         if !same {
@@ -259,6 +264,8 @@ pub fn prepare(
         return Ok((facts, record(Kind::Diagnosis, input.date, body)));
     }
     if let Some(input) = args.trust_audit {
+        let input: TrustAuditInput =
+            decode(input).map_err(|e| nested("trust_audit", InputErrors { errors: vec![e] }))?;
         let audit = trust::audit_input(&input, limits).map_err(|e| nested("trust_audit", e))?;
         let body = json!({"input": input, "result": audit});
         return Ok((facts, record(Kind::TrustAudit, input.date, body)));

@@ -534,6 +534,11 @@ pub fn generate() -> Vec<Tool> {
 
 /// Parses a tool's arguments, naming the field that failed and the form it accepts.
 pub fn parse<T: for<'de> Deserialize<'de>>(args: JsonObject) -> Result<T, CallToolResult> {
+    decode(args).map_err(|error| refusal(InputErrors { errors: vec![error] }))
+}
+
+/// Reads `args` as `T`, or says which field did not fit and why.
+pub fn decode<T: for<'de> Deserialize<'de>>(args: JsonObject) -> Result<T, InputError> {
     let value = Value::Object(args);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let problem = e.inner().to_string();
@@ -545,13 +550,12 @@ pub fn parse<T: for<'de> Deserialize<'de>>(args: JsonObject) -> Result<T, CallTo
             (p, None) if p == "." => "arguments".to_owned(),
             (p, None) => p,
         };
-        let error = InputError {
+        InputError {
             field,
             problem,
             accepted: "the form given in the tool's input schema".to_owned(),
             rule: Rule::Q34,
-        };
-        refusal(InputErrors { errors: vec![error] })
+        }
     })
 }
 
