@@ -68,7 +68,8 @@ fn run(name: &str, target: fn(&[u8])) -> u64 {
         let outcome = std::panic::catch_unwind(|| target(&input));
         if outcome.is_err() {
             panic!(
-                "{name}: an invariant broke (seed {seed}, execution {executions}) on input {input:?}"
+                "{name}: an invariant broke (seed {seed}, execution {executions}) on input \
+                 {input:?}"
             );
         }
         executions += 1;
