@@ -232,6 +232,18 @@ fn an_account_recorded_over_three_quarters_reads_back_with_what_changed() {
     let refused =
         server.refused("record", json!({"account": {"name": "Acme"}, "diagnosis": mcp::example()}));
     assert!(refused.contains("diagnosis.account.name"), "{refused}");
+    let refused = server.refused(
+        "record",
+        json!({"account": {"name": "Acme", "acv": {"amount": -5}}, "sharing": {
+            "what": "x", "by": "CFO", "date": "2026-11-01", "before_public": true}}),
+    );
+    assert!(refused.contains("account.acv.amount"), "{refused}");
+    let refused = server.refused(
+        "record",
+        json!({"account": {"name": "Acme", "acv": {"amount": 5, "currency": "EUR"}}, "sharing": {
+            "what": "x", "by": "CFO", "date": "2026-11-01", "before_public": true}}),
+    );
+    assert!(refused.contains("account.acv.currency"), "{refused}");
     let refused = server.refused("record", json!({"account": {"name": "Acme"}}));
     assert!(refused.contains("exactly one of"), "{refused}");
     let refused = server.refused("history", json!({"account": "Acme"}));

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::tools::{decode, error_result, ok_result, refusal};
-use crate::method::activation::{Money, Period};
+use crate::method::activation::{self, ActivationFacts, Money, Period};
 use crate::method::input::{Checker, InputError, InputErrors};
 use crate::method::process::{self, DiagnoseInput};
 use crate::method::trust::{self, TrustAuditInput};
@@ -212,14 +212,18 @@ pub fn prepare(
     if args.account.name.trim().is_empty() {
         return Err(refuse("account.name", "the name is blank".into(), "the account's name"));
     }
-    if let Some(money) = &args.account.acv
-        && (!money.amount.is_finite() || money.amount < 0.0 || money.currency != "USD")
-    {
-        return Err(refuse(
-            "account.acv",
-            format!("{} {} is not an amount in US dollars", money.amount, money.currency),
-            "an amount of zero or more, currency USD",
-        ));
+    if let Some(money) = &args.account.acv {
+        // The amount and the code are checked as activation checks them (Q2); the store keeps
+        // US dollars only, since the engine does not guess exchange rates.
+        let facts = ActivationFacts { account_acv: Some(money.clone()), ..Default::default() };
+        activation::validate(&facts, &|_| "account.acv".to_owned()).map_err(refusal)?;
+        if money.currency != "USD" {
+            return Err(refuse(
+                "account.acv.currency",
+                format!("{:?} is not US dollars", money.currency),
+                "an amount in USD",
+            ));
+        }
     }
     let given = [
         ("diagnosis", args.diagnosis.is_some()),
