@@ -19,9 +19,11 @@ use relationship_ladder::skill;
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 struct Cli {
-    /// The account store: a SQLite file, created on first use. Default:
-    /// $XDG_DATA_HOME/relationship-ladder/ladder.db (~/.local/share/... without XDG_DATA_HOME).
-    #[arg(long, global = true, env = "RELATIONSHIP_LADDER_DB", value_name = "PATH")]
+    /// The account store: a SQLite file, created on first use, or a PostgreSQL URL
+    /// (postgres://user@host/db) shared by several `serve --http` replicas, which then also
+    /// share the coach sessions. Default: $XDG_DATA_HOME/relationship-ladder/ladder.db
+    /// (~/.local/share/... without XDG_DATA_HOME).
+    #[arg(long, global = true, env = "RELATIONSHIP_LADDER_DB", value_name = "PATH|URL")]
     db: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -193,6 +195,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 http.allowed_hosts = allow_host;
                 http.allowed_origins = allow_origin;
                 http.request_timeout = request_timeout;
+                // Replicas on one PostgreSQL store may sit behind a load balancer: no request may
+                // depend on an MCP session held by the replica that answered an earlier one.
+                http.stateless =
+                    cli.db.as_deref().is_some_and(relationship_ladder::store::is_postgres);
+                // A team's server says at once when its named store cannot be reached; it keeps
+                // serving, and each store call tries again and gives the same clear error until
+                // the store is back.
+                if cli.db.is_some() {
+                    match server.store() {
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "the account store is unavailable"),
+                    }
+                }
                 // HTTP serves many callers at once: one worker per core.
                 let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
                 runtime.block_on(server::http::serve(server, http))?;

@@ -48,16 +48,7 @@ async fn a_whole_coach_session_one_question_per_turn_in_every_era() {
     for era in ERAS {
         let client = stdio(era).await;
         let session = start(&client).await;
-        let steps = [
-            json!({"step": 1, "text": "Fixed their label printer; trained two dispatchers"}),
-            json!({"step": 2, "text": "Built an exception export they never asked for",
-                "concrete": true}),
-            json!({"step": 3, "text": "No, we see plans after the board",
-                "shared_before_final": "no"}),
-            json!({"step": 4, "text": "a"}),
-            json!({"step": 5, "action": "Assign Priya Nair to shadow their dispatch planners",
-                "owner": "Priya Nair", "due": "2026-12-20"}),
-        ];
+        let steps = mcp::coach_answers();
         for (i, step) in steps.into_iter().enumerate() {
             let reply = answer(&client, &session, step).await;
             assert_eq!(reply["is_error"], false, "{era:?} step {}: {reply}", i + 1);

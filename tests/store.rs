@@ -1,6 +1,8 @@
-//! The account store through the built server: an account recorded over three quarters and
-//! read back with what changed; export and delete from the command line; acknowledged writes
-//! surviving SIGKILL; two processes writing to one file; a store that cannot be opened.
+//! The account store through the built server, every test run against both backends (a SQLite
+//! file, and a database on a real PostgreSQL server): an account recorded over three quarters
+//! and read back with what changed; export and delete from the command line; acknowledged
+//! writes surviving SIGKILL; two processes writing to one store; a store that cannot be opened
+//! or reached; a database that drops its connections or goes away, and comes back.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap is a test failure")]
 
@@ -12,12 +14,26 @@ use std::process::{Command, Stdio};
 use chrono::{Months, NaiveDate};
 use serde_json::{Value, json};
 
-/// A fresh store file in a fresh directory.
-fn store_path(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("ladder-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir.join("ladder.db").display().to_string()
+use mcp::Backend;
+
+/// Each test below, once per backend: `sqlite::name` and `postgres::name`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(super::Backend::Sqlite) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(super::Backend::Postgres) })*
+        }
+    };
 }
+
+on_both_backends!(
+    an_account_recorded_over_three_quarters_reads_back_with_what_changed,
+    every_acknowledged_write_survives_sigkill,
+    two_processes_writing_to_one_store_lose_and_duplicate_nothing,
+    a_store_that_cannot_be_opened_is_a_clear_error_on_each_call_and_the_server_stays_up,
+);
 
 /// The example account with every date moved back `months`.
 fn example_months_back(months: u32) -> Value {
@@ -103,9 +119,8 @@ fn account() -> Value {
            "renewal": "2027-01-31"})
 }
 
-#[test]
-fn an_account_recorded_over_three_quarters_reads_back_with_what_changed() {
-    let db = store_path("quarters");
+fn an_account_recorded_over_three_quarters_reads_back_with_what_changed(backend: Backend) {
+    let db = backend.fresh("quarters");
     let mut server = Server::start(&db);
 
     // Q2: the example six months earlier. Q3: integrity breached, the owner moved to
@@ -287,9 +302,8 @@ fn stored_events(db: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[test]
-fn every_acknowledged_write_survives_sigkill() {
-    let db = store_path("sigkill");
+fn every_acknowledged_write_survives_sigkill(backend: Backend) {
+    let db = backend.fresh("sigkill");
     let mut server = Server::start(&db);
     let mut acknowledged = Vec::new();
     for i in 0..40 {
@@ -313,9 +327,8 @@ fn every_acknowledged_write_survives_sigkill() {
     server.call("record", sharing(41, "w"));
 }
 
-#[test]
-fn two_processes_writing_to_one_file_lose_and_duplicate_nothing() {
-    let db = store_path("two-writers");
+fn two_processes_writing_to_one_store_lose_and_duplicate_nothing(backend: Backend) {
+    let db = backend.fresh("two-writers");
     let writers: Vec<_> = ["a", "b"]
         .into_iter()
         .map(|name| {
@@ -338,19 +351,31 @@ fn two_processes_writing_to_one_file_lose_and_duplicate_nothing() {
     assert_eq!(stored.len(), 60, "no record twice");
 }
 
-#[test]
-fn a_store_that_cannot_be_opened_is_a_clear_error_on_each_call_and_the_server_stays_up() {
-    // A path whose parent is a file: the directory cannot be created.
-    let dir = std::env::temp_dir().join(format!("ladder-store-{}-blocked", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let blocker = dir.join("not-a-dir");
-    std::fs::write(&blocker, "x").unwrap();
-    let db = blocker.join("ladder.db").display().to_string();
+fn a_store_that_cannot_be_opened_is_a_clear_error_on_each_call_and_the_server_stays_up(
+    backend: Backend,
+) {
+    let (db, place) = match backend {
+        Backend::Sqlite => {
+            // A path whose parent is a file: the directory cannot be created.
+            let dir =
+                std::env::temp_dir().join(format!("ladder-store-{}-blocked", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let blocker = dir.join("not-a-dir");
+            std::fs::write(&blocker, "x").unwrap();
+            (blocker.join("ladder.db").display().to_string(), "not-a-dir".to_owned())
+        }
+        // Nothing listens on port 1; the password must not be shown anywhere.
+        Backend::Postgres => (
+            "postgres://ladder:s3cret@127.0.0.1:1/ladder".to_owned(),
+            "postgres://ladder:***@127.0.0.1:1/ladder".to_owned(),
+        ),
+    };
     let mut server = Server::start(&db);
     for _ in 0..2 {
         let text = server.refused("history", json!({"account": "Acme"}));
-        assert!(text.contains("could not be opened") && text.contains("not-a-dir"), "{text}");
+        assert!(text.contains("could not be opened") && text.contains(&place), "{text}");
+        assert!(!text.contains("s3cret"), "{text}");
     }
     // The engine's tools do not need the store.
     server
@@ -361,5 +386,42 @@ fn a_store_that_cannot_be_opened_is_a_clear_error_on_each_call_and_the_server_st
         .output()
         .unwrap();
     assert_eq!(stdout.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&stdout.stderr).contains("could not be opened"));
+    let stderr = String::from_utf8_lossy(&stdout.stderr);
+    assert!(stderr.contains("could not be opened") && !stderr.contains("s3cret"), "{stderr}");
+}
+
+/// A PostgreSQL server that drops every connection (a restart, a failover) and then refuses
+/// connections for a while: the calls in between are clear errors, and the calls after it
+/// succeed on new connections, with no restart of ours and nothing lost.
+#[test]
+fn postgres_going_away_and_coming_back_needs_no_restart() {
+    let db = Backend::Postgres.fresh("goes-away");
+    let name = db.rsplit('/').next().unwrap().to_owned();
+    let mut admin = ::postgres::Client::connect(mcp::postgres_url(), ::postgres::NoTls).unwrap();
+    let drop_connections = |admin: &mut ::postgres::Client| {
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                &[&name],
+            )
+            .unwrap();
+    };
+    let mut server = Server::start(&db);
+    server.call("record", sharing(0, "w"));
+    // Every pooled connection dies: the next call notices, reconnects, and succeeds.
+    drop_connections(&mut admin);
+    server.call("record", sharing(1, "w"));
+    // The database refuses connections: each call says so.
+    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).unwrap();
+    drop_connections(&mut admin);
+    for i in 2..4 {
+        let text = server.refused("record", sharing(i, "w"));
+        assert!(text.contains("failed, and nothing was written"), "{text}");
+        assert!(text.contains("not currently accepting connections"), "{text}");
+    }
+    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).unwrap();
+    server.call("record", sharing(4, "w"));
+    let mut stored = stored_events(&db);
+    stored.sort();
+    assert_eq!(stored, ["w event 0", "w event 1", "w event 4"]);
 }

@@ -40,6 +40,10 @@ pub struct HttpConfig {
     /// How long a request may take to arrive and be answered (the head of a stream's answer);
     /// a client that sends its body slower than this gets 408.
     pub request_timeout: Duration,
+    /// Serve 2025 clients without MCP sessions too, each request on its own, as 2026 clients
+    /// always are: for replicas behind a load balancer, which then hold nothing a later
+    /// request needs (the coach sessions being in the shared store).
+    pub stateless: bool,
 }
 
 impl HttpConfig {
@@ -52,6 +56,7 @@ impl HttpConfig {
             allowed_origins: Vec::new(),
             max_body_bytes: 1 << 20,
             request_timeout: Duration::from_secs(30),
+            stateless: false,
         }
     }
 }
@@ -68,6 +73,7 @@ pub fn router(server: LadderServer, config: &HttpConfig, shutdown: CancellationT
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .with_max_request_body_bytes(config.max_body_bytes)
+        .with_legacy_session_mode(!config.stateless)
         .with_cancellation_token(shutdown.child_token());
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
@@ -208,10 +214,18 @@ pub async fn serve(server: LadderServer, config: HttpConfig) -> anyhow::Result<(
             loop {
                 tokio::select! {
                     _ = tick.tick() => {
-                        let reclaimed = server.sessions().sweep();
-                        if reclaimed > 0 {
-                            let held = server.sessions().len();
-                            tracing::info!(reclaimed, held, "reclaimed expired coach sessions");
+                        // A shared store is swept over the network: off the async threads.
+                        let swept = {
+                            let server = server.clone();
+                            tokio::task::spawn_blocking(move || server.sessions().sweep()).await
+                        };
+                        match swept {
+                            Ok(Ok((0, _))) => {}
+                            Ok(Ok((reclaimed, held))) => {
+                                tracing::info!(reclaimed, held, "reclaimed expired coach sessions");
+                            }
+                            Ok(Err(e)) => tracing::warn!(error = %e, "sweeping coach sessions"),
+                            Err(e) => tracing::warn!(error = %e, "the session sweeper stopped"),
                         }
                     }
                     () = stop.cancelled() => break,

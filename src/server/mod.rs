@@ -50,8 +50,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// How many coach sessions may be open at once.
     pub max_sessions: usize,
-    /// Where the account store is (a file path); the user's data directory when `None`. It is
-    /// opened on the first call that needs it.
+    /// Where the account store is (a SQLite file path or a PostgreSQL URL); the user's data
+    /// directory when `None`. It is opened on the first call that needs it.
     pub store: Option<String>,
 }
 
@@ -76,9 +76,8 @@ struct Inner {
     config: Config,
     sessions: Sessions,
     mrtr: mrtr::Mrtr,
-    /// The account store once opened. A store that failed to open is tried again on the next
-    /// call, so fixing the file or the directory needs no restart.
-    store: std::sync::Mutex<Option<Arc<dyn Store>>>,
+    /// The account store, opened on first use.
+    store: Arc<crate::store::Lazy>,
 }
 
 /// A store tool's work, run on a blocking thread.
@@ -95,9 +94,11 @@ const INSTRUCTIONS: &str = "Runs the Customer Relationship Ladder method with it
 impl LadderServer {
     /// A server with `config`.
     pub fn new(config: Config) -> Self {
-        let sessions = Sessions::new(config.session_ttl, config.max_sessions);
+        let store = Arc::new(crate::store::Lazy::new(config.store.clone()));
+        // With a PostgreSQL store the coach sessions live in it, for replicas that share it.
+        let sessions =
+            Sessions::in_store(Arc::clone(&store), config.session_ttl, config.max_sessions);
         let mrtr = mrtr::Mrtr::new(config.session_ttl);
-        let store = std::sync::Mutex::new(None);
         LadderServer { inner: Arc::new(Inner { config, sessions, mrtr, store }) }
     }
 
@@ -110,30 +111,14 @@ impl LadderServer {
         self.inner.config.limits
     }
 
-    /// The account store, opened (created, migrated) on first use.
+    /// The account store, opened (created, migrated) on first use. Blocks on the disk or the
+    /// network: call it off the async threads.
     ///
     /// # Errors
     ///
     /// It cannot be opened; the error says where and why.
     pub fn store(&self) -> Result<Arc<dyn Store>, StoreError> {
-        let mut held = self.inner.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(store) = held.as_ref() {
-            return Ok(Arc::clone(store));
-        }
-        let location = match &self.inner.config.store {
-            Some(location) => location.clone(),
-            None => crate::store::default_location()
-                .ok_or_else(|| StoreError::Open {
-                    location: "the user's data directory".into(),
-                    why: "neither XDG_DATA_HOME nor HOME is set: give --db a path".into(),
-                })?
-                .display()
-                .to_string(),
-        };
-        let store: Arc<dyn Store> = Arc::from(crate::store::open(&location)?);
-        tracing::info!(%location, "account store opened");
-        *held = Some(Arc::clone(&store));
-        Ok(store)
+        self.inner.store.get()
     }
 
     /// `record` or `history`.
@@ -356,6 +341,20 @@ impl ServerHandler for LadderServer {
             // that wait (a span guard cannot move between threads).
             let args = params.arguments.unwrap_or_default();
             return Ok(self.memory_tool(&params.name, args, limits).await.into());
+        }
+        if params.name == names::COACH && self.inner.sessions.is_shared() && !elicits_inline(&ctx) {
+            // The sessions are in the shared store: the turn waits on the network, on another
+            // thread, with no span held across the wait.
+            let args = params.arguments.unwrap_or_default();
+            let caller = caller(&ctx);
+            let server = self.clone();
+            let turn =
+                tokio::task::spawn_blocking(move || server.coach(args, caller.as_deref())).await;
+            return Ok(turn
+                .unwrap_or_else(|e| {
+                    session_error(None, sessions::SessionError::Store(format!("stopped: {e}")))
+                })
+                .into());
         }
         let _span = request_span("tools/call", &ctx);
         if params.name == names::COACH && elicits_inline(&ctx) {

@@ -2,24 +2,29 @@
 //! handle per session, the state kept here, bound to the caller that started it, and reclaimed
 //! after an idle time.
 //!
-//! The store holds state only; every rule of the coach lives in `method::coach`. A turn is
-//! applied with [`Sessions::advance`], which takes the lock, runs the pure transition and
-//! stores its result in one step, so two concurrent answers to the same step cannot both land.
+//! The state is kept in this process's memory, or, when the account store is PostgreSQL, in
+//! the store, so that several HTTP replicas share the sessions and a session started through
+//! one continues through another; with a shared store the calls block on the network and are
+//! made off the async threads. Either way the state is only stored here; every rule of the
+//! coach lives in `method::coach`. A turn is applied with [`Sessions::advance`], which locks
+//! the session (a mutex, or a row lock in the database), runs the pure transition and stores
+//! its result in one step, so two concurrent answers to the same step cannot both land.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::method::coach::State;
+use crate::store::{CoachStore, Lazy, Lookup, StoreError};
 
 /// Bytes of randomness in a handle: 128 bits, shown as 22 URL-safe characters.
 const HANDLE_BYTES: usize = 16;
 
 /// Why a handle was not honoured. The messages say what the client can do about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionError {
     /// No such session: never issued, forged, or reclaimed after expiry.
     Unknown,
@@ -29,6 +34,8 @@ pub enum SessionError {
     Expired,
     /// The store is full; older sessions must expire first.
     Full,
+    /// The shared store failed or could not be reached; the session is as it was.
+    Store(String),
 }
 
 impl std::fmt::Display for SessionError {
@@ -38,11 +45,18 @@ impl std::fmt::Display for SessionError {
             SessionError::NotYours => "this coach session belongs to another caller",
             SessionError::Expired => "this coach session expired: start a new session",
             SessionError::Full => "too many coach sessions are open: try again later",
+            SessionError::Store(why) => return write!(f, "coach sessions are unavailable: {why}"),
         })
     }
 }
 
 impl std::error::Error for SessionError {}
+
+impl From<StoreError> for SessionError {
+    fn from(e: StoreError) -> Self {
+        SessionError::Store(e.to_string())
+    }
+}
 
 struct Entry {
     state: State,
@@ -50,17 +64,45 @@ struct Entry {
     touched: Instant,
 }
 
-/// The in-memory session store.
+/// The coach sessions: in memory, or in a shared store.
 pub struct Sessions {
     entries: Mutex<HashMap<String, Entry>>,
+    shared: Option<Arc<Lazy>>,
     ttl: Duration,
     max: usize,
 }
 
 impl Sessions {
-    /// A store whose sessions expire after `ttl` idle and which holds at most `max` at once.
+    /// Sessions in memory that expire after `ttl` idle, at most `max` at once.
     pub fn new(ttl: Duration, max: usize) -> Self {
-        Sessions { entries: Mutex::new(HashMap::new()), ttl, max }
+        Sessions { entries: Mutex::new(HashMap::new()), shared: None, ttl, max }
+    }
+
+    /// Sessions kept in `store` when it is shared (PostgreSQL), else in memory.
+    pub fn in_store(store: Arc<Lazy>, ttl: Duration, max: usize) -> Self {
+        let shared = store.is_shared().then_some(store);
+        Sessions { entries: Mutex::new(HashMap::new()), shared, ttl, max }
+    }
+
+    /// Whether the sessions are in a shared store, so every call blocks on the network.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// Runs `work` on the shared store's coach sessions (opened on first use); `None` when the
+    /// sessions are in memory.
+    fn with_shared<R>(
+        &self,
+        work: impl FnOnce(&dyn CoachStore) -> Result<R, SessionError>,
+    ) -> Option<Result<R, SessionError>> {
+        let store = match self.shared.as_ref()?.get() {
+            Ok(store) => store,
+            Err(e) => return Some(Err(e.into())),
+        };
+        Some(match store.coach() {
+            Some(coach) => work(coach),
+            None => Err(SessionError::Store("this store does not hold coach sessions".into())),
+        })
     }
 
     /// The idle time after which a session expires.
@@ -75,6 +117,16 @@ impl Sessions {
     /// [`SessionError::Full`] when the store holds its maximum even after reclaiming expired
     /// sessions.
     pub fn create(&self, state: State, caller: Option<String>) -> Result<String, SessionError> {
+        let in_store = self.with_shared(|coach| {
+            let value = serde_json::to_value(&state).map_err(|e| unwritable(&e))?;
+            let handle = new_handle();
+            let made =
+                coach.coach_create(&handle, caller.as_deref(), &value, self.ttl, self.max)?;
+            if made { Ok(handle) } else { Err(SessionError::Full) }
+        });
+        if let Some(created) = in_store {
+            return created;
+        }
         let mut entries = self.lock();
         if entries.len() >= self.max {
             self.reclaim(&mut entries);
@@ -100,6 +152,11 @@ impl Sessions {
         caller: Option<&str>,
         turn: impl FnOnce(&State) -> Result<(State, T), E>,
     ) -> Result<Result<T, E>, SessionError> {
+        if self.shared.is_some() {
+            let turned =
+                self.with_shared(|coach| advance_shared(coach, handle, caller, self.ttl, turn));
+            return turned.unwrap_or(Err(SessionError::Unknown));
+        }
         let mut entries = self.lock();
         let entry = entries.get_mut(handle).ok_or(SessionError::Unknown)?;
         if entry.caller.as_deref() != caller {
@@ -129,13 +186,21 @@ impl Sessions {
             .map_err(|()| SessionError::Unknown)
     }
 
-    /// Removes every expired session; returns how many were removed.
-    pub fn sweep(&self) -> usize {
+    /// Removes every expired session; returns how many were removed and how many are held.
+    ///
+    /// # Errors
+    ///
+    /// The shared store failed.
+    pub fn sweep(&self) -> Result<(usize, usize), SessionError> {
+        if let Some(swept) = self.with_shared(|coach| Ok(coach.coach_sweep(self.ttl)?)) {
+            return swept;
+        }
         let mut entries = self.lock();
-        self.reclaim(&mut entries)
+        let reclaimed = self.reclaim(&mut entries);
+        Ok((reclaimed, entries.len()))
     }
 
-    /// How many sessions are held.
+    /// How many sessions are held in memory.
     pub fn len(&self) -> usize {
         self.lock().len()
     }
@@ -156,6 +221,58 @@ impl Sessions {
         // single assignment), so a poisoned lock is still safe to use.
         self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// A turn on a session held in a shared store: the stored state is read and the turn run
+/// under the store's lock on that session.
+fn advance_shared<T, E>(
+    coach: &dyn CoachStore,
+    handle: &str,
+    caller: Option<&str>,
+    ttl: Duration,
+    turn: impl FnOnce(&State) -> Result<(State, T), E>,
+) -> Result<Result<T, E>, SessionError> {
+    let mut turn = Some(turn);
+    let mut outcome: Option<Result<Result<T, E>, SessionError>> = None;
+    let lookup = coach.coach_update(handle, caller, ttl, &mut |stored| {
+        let turn = turn.take()?;
+        let state: State = match serde_json::from_value(stored.clone()) {
+            Ok(state) => state,
+            Err(e) => {
+                let why = format!("the stored session cannot be read by this version: {e}");
+                outcome = Some(Err(SessionError::Store(why)));
+                return None;
+            }
+        };
+        match turn(&state) {
+            Ok((next, out)) => match serde_json::to_value(&next) {
+                Ok(value) => {
+                    outcome = Some(Ok(Ok(out)));
+                    Some(value)
+                }
+                Err(e) => {
+                    outcome = Some(Err(unwritable(&e)));
+                    None
+                }
+            },
+            Err(refusal) => {
+                outcome = Some(Ok(Err(refusal)));
+                None
+            }
+        }
+    })?;
+    match lookup {
+        Lookup::Found => outcome.unwrap_or_else(|| {
+            Err(SessionError::Store("the store did not run the coach's turn".into()))
+        }),
+        Lookup::Unknown => Err(SessionError::Unknown),
+        Lookup::NotYours => Err(SessionError::NotYours),
+        Lookup::Expired => Err(SessionError::Expired),
+    }
+}
+
+fn unwritable(e: &serde_json::Error) -> SessionError {
+    SessionError::Store(format!("the session's state could not be written: {e}"))
 }
 
 fn new_handle() -> String {
@@ -202,7 +319,7 @@ mod tests {
         assert_eq!(store.peek(&h, None).unwrap_err(), SessionError::Expired);
         store.create(state(), None).unwrap();
         std::thread::sleep(Duration::from_millis(2));
-        assert_eq!(store.sweep(), 1);
+        assert_eq!(store.sweep(), Ok((1, 0)));
         assert!(store.is_empty());
     }
 

@@ -3,23 +3,29 @@
 //! quarters, R29's quarterly audit, R31's breach, R32's twelve months) can be read from records
 //! rather than from one conversation.
 //!
-//! One interface, [`Store`]; the embedded backend is SQLite ([`Sqlite`]), a file under the user's
-//! data directory by default. What the records mean (quarters, what changed) is computed in
-//! [`history`], the same whatever the backend. A diagnosis or a trust audit is stored with the
+//! One interface, [`Store`], two backends: SQLite ([`Sqlite`]), a file under the user's data
+//! directory by default, for one user; PostgreSQL ([`Postgres`]), for a team whose HTTP replicas
+//! share one database, and which also holds the coach sessions ([`CoachStore`]) so a session
+//! started through one replica continues through another. What the records mean (quarters,
+//! what changed) is computed in [`history`], the same whatever the backend. A diagnosis or a trust audit is stored with the
 //! engine's own result, computed when it was recorded: a client cannot store a rung the engine
 //! did not give.
 
 pub mod alerts;
 pub mod history;
+mod postgres;
 mod sqlite;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
 /// What a record is.
@@ -198,6 +204,65 @@ pub trait Store: Send + Sync {
     ///
     /// The store failed; nothing was deleted.
     fn delete(&self, name: &str) -> Result<Option<usize>, StoreError>;
+
+    /// The coach sessions this store holds for replicas that share it, if it holds them.
+    fn coach(&self) -> Option<&dyn CoachStore> {
+        None
+    }
+}
+
+/// What a coach-session lookup found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// The session was there, live and the caller's; the turn ran.
+    Found,
+    /// No session has this handle.
+    Unknown,
+    /// The session belongs to another caller.
+    NotYours,
+    /// The session idled past its time-to-live, and is now deleted.
+    Expired,
+}
+
+/// Coach sessions held in a store shared by several server processes. The state is the coach's
+/// own, as JSON; every rule stays in `method::coach`.
+pub trait CoachStore: Send + Sync {
+    /// Stores a new session under `handle`; `false` when `max` live sessions are held already
+    /// (after deleting the expired ones).
+    ///
+    /// # Errors
+    ///
+    /// The store failed; nothing was written.
+    fn coach_create(
+        &self,
+        handle: &str,
+        caller: Option<&str>,
+        state: &Value,
+        ttl: Duration,
+        max: usize,
+    ) -> Result<bool, StoreError>;
+
+    /// Runs `turn` on the session's state with the session locked against every other process;
+    /// when it returns a state, that state replaces the old one and the session is touched. Two
+    /// concurrent turns on one session run one after the other.
+    ///
+    /// # Errors
+    ///
+    /// The store failed; the session is as it was.
+    fn coach_update(
+        &self,
+        handle: &str,
+        caller: Option<&str>,
+        ttl: Duration,
+        turn: &mut dyn FnMut(&Value) -> Option<Value>,
+    ) -> Result<Lookup, StoreError>;
+
+    /// Deletes the sessions idle past `ttl`; returns how many, and how many are left.
+    ///
+    /// # Errors
+    ///
+    /// The store failed.
+    fn coach_sweep(&self, ttl: Duration) -> Result<(usize, usize), StoreError>;
 }
 
 /// An account name folded for lookups: trimmed, lower case, inner white space collapsed, so
@@ -216,21 +281,84 @@ pub fn default_location() -> Option<PathBuf> {
     Some(base.join("relationship-ladder").join("ladder.db"))
 }
 
-/// Opens (and creates and migrates, the first time) the store at `location`: a file path for
-/// SQLite.
+/// Whether `location` names a PostgreSQL database (`postgres://…` or `postgresql://…`) rather
+/// than a SQLite file.
+pub fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// `location` as it may be shown in a message or a log: a URL's password replaced by `***`.
+pub fn shown(location: &str) -> String {
+    if !is_postgres(location) {
+        return location.to_owned();
+    }
+    let Some((scheme, rest)) = location.split_once("://") else { return location.to_owned() };
+    let (authority, tail) = rest.find(['/', '?']).map_or((rest, ""), |i| rest.split_at(i));
+    match authority.rsplit_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}{tail}")
+        }
+        _ => location.to_owned(),
+    }
+}
+
+/// Opens (and creates and migrates, the first time) the store at `location`: a PostgreSQL URL,
+/// or else a file path for SQLite.
 ///
 /// # Errors
 ///
-/// The store cannot be opened, created or migrated, or the location names a backend this
-/// build does not have.
+/// The store cannot be opened, reached, created or migrated.
 pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(StoreError::Open {
-            location: "a PostgreSQL URL".into(),
-            why: "this version stores accounts in SQLite only: give --db a file path".into(),
-        });
+    if is_postgres(location) {
+        return Ok(Box::new(Postgres::open(location)?));
     }
     Ok(Box::new(Sqlite::open(std::path::Path::new(location))?))
+}
+
+/// A store opened on first use and shared from then on. A store that failed to open is tried
+/// again on the next use, so fixing the file, the directory or the database needs no restart.
+pub struct Lazy {
+    location: Option<String>,
+    held: Mutex<Option<Arc<dyn Store>>>,
+}
+
+impl Lazy {
+    /// The store at `location`, or at [`default_location`] when `None`; nothing is opened yet.
+    pub fn new(location: Option<String>) -> Self {
+        Lazy { location, held: Mutex::new(None) }
+    }
+
+    /// Whether the store is PostgreSQL, and so shared by every process that names it.
+    pub fn is_shared(&self) -> bool {
+        self.location.as_deref().is_some_and(is_postgres)
+    }
+
+    /// The store, opened (created, migrated) the first time. Blocks on the disk or the network.
+    ///
+    /// # Errors
+    ///
+    /// It cannot be opened; the error says where and why.
+    pub fn get(&self) -> Result<Arc<dyn Store>, StoreError> {
+        let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(store) = held.as_ref() {
+            return Ok(Arc::clone(store));
+        }
+        let location = match &self.location {
+            Some(location) => location.clone(),
+            None => default_location()
+                .ok_or_else(|| StoreError::Open {
+                    location: "the user's data directory".into(),
+                    why: "neither XDG_DATA_HOME nor HOME is set: give --db a path".into(),
+                })?
+                .display()
+                .to_string(),
+        };
+        let store: Arc<dyn Store> = Arc::from(open(&location)?);
+        tracing::info!(location = %shown(&location), "account store opened");
+        *held = Some(Arc::clone(&store));
+        Ok(store)
+    }
 }
 
 /// Everything in the store as one JSON document: each account with its records.

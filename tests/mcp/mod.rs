@@ -64,6 +64,88 @@ where
     }
 }
 
+/// The two account-store backends the store tests run against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file.
+    Sqlite,
+    /// A database on a real PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// A fresh, empty store for the test `name`: a file in a new directory, or a new database
+    /// on the test server.
+    pub fn fresh(self, name: &str) -> String {
+        match self {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir()
+                    .join(format!("ladder-store-{}-{name}", std::process::id()));
+                let _ = std::fs::remove_dir_all(&dir);
+                dir.join("ladder.db").display().to_string()
+            }
+            Backend::Postgres => fresh_database(name),
+        }
+    }
+}
+
+/// The test PostgreSQL server's URL: `LADDER_TEST_POSTGRES`, or else a throwaway server that
+/// `scripts/postgres.sh` starts (and reuses) under `target/postgres`.
+pub fn postgres_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        if let Some(url) = std::env::var("LADDER_TEST_POSTGRES").ok().filter(|u| !u.is_empty()) {
+            return url;
+        }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres.sh");
+        let out = std::process::Command::new("bash").arg(script).output().unwrap();
+        assert!(
+            out.status.success(),
+            "the PostgreSQL store tests need a server: set LADDER_TEST_POSTGRES to an admin URL, \
+             or let scripts/postgres.sh start one (it needs Debian's postgresql package); it \
+             said: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    })
+}
+
+/// A new, empty database on the test server, named for this process and `name`; its URL.
+pub fn fresh_database(name: &str) -> String {
+    let admin = postgres_url();
+    let db: String = format!("ladder_{}_{name}", std::process::id())
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    let (drop, create) =
+        (format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"), format!("CREATE DATABASE {db}"));
+    on_postgres(admin, move |client| {
+        client.batch_execute(&drop).unwrap();
+        client.batch_execute(&create).unwrap();
+    });
+    let (base, _) = admin
+        .rsplit_once('/')
+        .filter(|(b, _)| b.contains("://") && !b.ends_with('/'))
+        .expect("LADDER_TEST_POSTGRES names a database: postgres://user@host:port/postgres");
+    format!("{base}/{db}")
+}
+
+/// Runs `work` on a connection to `url`, on a thread of its own: the synchronous client must
+/// not run inside an async test's runtime.
+pub fn on_postgres<T: Send + 'static>(
+    url: &str,
+    work: impl FnOnce(&mut postgres::Client) -> T + Send + 'static,
+) -> T {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("the test PostgreSQL server at {url}: {e}"));
+        work(&mut client)
+    })
+    .join()
+    .unwrap()
+}
+
 /// A store file of this test process's own, so no test writes to the user's data directory.
 /// Servers started by the helpers use it unless a test passes `--db`.
 pub fn scratch_store() -> String {
@@ -185,6 +267,21 @@ pub fn structured(result: &CallToolResult) -> &JsonObject {
 /// The text of a result's first text block.
 pub fn text(result: &CallToolResult) -> String {
     result.content.iter().find_map(|c| c.as_text().map(|t| t.text.clone())).unwrap_or_default()
+}
+
+/// A novice's answers to the coach's five steps, in order, each passing its step.
+pub fn coach_answers() -> [Value; 5] {
+    use serde_json::json;
+    [
+        json!({"step": 1, "text": "Fixed their label printer; trained two dispatchers"}),
+        json!({"step": 2, "text": "Built an exception export they never asked for",
+            "concrete": true}),
+        json!({"step": 3, "text": "No, we see plans after the board",
+            "shared_before_final": "no"}),
+        json!({"step": 4, "text": "a"}),
+        json!({"step": 5, "action": "Assign Priya Nair to shadow their dispatch planners",
+            "owner": "Priya Nair", "due": "2026-12-20"}),
+    ]
 }
 
 /// The example account's arguments.
