@@ -7,9 +7,9 @@
 //! directory by default, for one user; PostgreSQL ([`Postgres`]), for a team whose HTTP replicas
 //! share one database, and which also holds the coach sessions ([`CoachStore`]) so a session
 //! started through one replica continues through another. What the records mean (quarters,
-//! what changed) is computed in [`history`], the same whatever the backend. A diagnosis or a trust audit is stored with the
-//! engine's own result, computed when it was recorded: a client cannot store a rung the engine
-//! did not give.
+//! what changed) is computed in [`history`], the same whatever the backend. A diagnosis or a
+//! trust audit is stored with the engine's own result, computed when it was recorded: a client
+//! cannot store a rung the engine did not give.
 
 pub mod alerts;
 pub mod history;
