@@ -74,8 +74,9 @@ async fn tools_list_offers_ten_flat_annotated_tools_in_every_era() {
             assert!(tool.output_schema.is_some(), "{}", tool.name);
             assert!(tool.title.is_some(), "{}", tool.name);
             let a = tool.annotations.as_ref().unwrap();
-            // Only `record` writes, and it only adds.
-            assert_eq!(a.read_only_hint, Some(tool.name != "record"), "{}", tool.name);
+            // Only `record` writes (and `diagnose` and `audit_trust` given `record`); it only adds.
+            let writes = ["record", "diagnose", "audit_trust"].contains(&tool.name.as_ref());
+            assert_eq!(a.read_only_hint, Some(!writes), "{}", tool.name);
             assert_eq!(a.destructive_hint, Some(false), "{}", tool.name);
             assert_eq!(a.open_world_hint, Some(false), "{}", tool.name);
             assert!(

@@ -33,6 +33,7 @@ on_both_backends!(
     every_acknowledged_write_survives_sigkill,
     two_processes_writing_to_one_store_lose_and_duplicate_nothing,
     a_store_that_cannot_be_opened_is_a_clear_error_on_each_call_and_the_server_stays_up,
+    diagnose_and_audit_trust_record_their_result_when_asked,
 );
 
 /// The example account with every date moved back `months`.
@@ -183,6 +184,18 @@ fn an_account_recorded_over_three_quarters_reads_back_with_what_changed(backend:
     assert_eq!(history["sharing"]["before_public_share"], 0.75);
     assert_eq!(history["records"], 8);
     assert_eq!(history["account"]["renewal"], "2027-01-31");
+    // Who recorded what, and when.
+    let q2 = &history["quarters"][1]["recorded"][0];
+    assert_eq!((&q2["kind"], &q2["recorded_by"]), (&json!("diagnosis"), &json!("Dana Whitfield")));
+    let by: Vec<&str> = q4["recorded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["recorded_by"].as_str())
+        .collect();
+    assert!(by.contains(&"Priya Nair"), "{q4}");
+    let at = q2["recorded_at"].as_str().unwrap();
+    assert!(at.len() == 20 && at.ends_with('Z') && at.starts_with("20"), "{at}");
 
     // The alerts on 2026-12-21: the action is overdue, and the renewal is 41 days away while
     // the account is at Rung 2. On 2026-09-10, after Q3, integrity fails and the owner moved.
@@ -284,6 +297,62 @@ fn an_account_recorded_over_three_quarters_reads_back_with_what_changed(backend:
     let export = Command::new(mcp::BIN).args(["--db", &db, "export"]).output().unwrap();
     let all: Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(all["accounts"], json!([]));
+}
+
+fn diagnose_and_audit_trust_record_their_result_when_asked(backend: Backend) {
+    let db = backend.fresh("record-option");
+    let mut server = Server::start(&db);
+    // Without `record`, nothing is stored.
+    let plain = server.call("diagnose", mcp::example());
+    assert!(plain.get("recorded").is_none());
+    let mut asked = mcp::example();
+    asked["record"] = json!({"recorded_by": "Dana Whitfield", "renewal": "2027-01-31"});
+    let diagnosed = server.call("diagnose", asked.clone());
+    // The tool's own result, and what was stored: the account named by the diagnosis, with
+    // its domain and contract value.
+    assert_eq!(diagnosed["card"], plain["card"]);
+    let recorded = &diagnosed["recorded"];
+    assert_eq!(recorded["kind"], "diagnosis");
+    assert_eq!(recorded["rung"], plain["card"]["rung"]["rung"]);
+    assert_eq!(recorded["account"]["name"], "Northwind Logistics");
+    assert_eq!(recorded["account"]["domain"], "saas");
+    assert_eq!(recorded["account"]["acv_usd"], 84000.0);
+    assert_eq!(recorded["account"]["renewal"], "2027-01-31");
+    let audit = json!({"date": "2026-12-03", "trust": asked["trust"].clone(),
+        "record": {"account": "northwind  LOGISTICS", "recorded_by": "Priya Nair"}});
+    let audited = server.call("audit_trust", audit.clone());
+    assert_eq!(audited["recorded"]["kind"], "trust_audit");
+    assert_eq!(audited["recorded"]["account"]["name"], "Northwind Logistics", "one account");
+    // Refused: a record without its account, another account's name, a misspelt field, and
+    // input the engine refuses; none of them stores anything.
+    let mut no_account = audit.clone();
+    no_account["record"] = json!({"recorded_by": "Priya Nair"});
+    assert!(server.refused("audit_trust", no_account).contains("record.account"));
+    let mut other = asked.clone();
+    other["record"]["account"] = json!("Acme");
+    assert!(server.refused("diagnose", other).contains("diagnosis.account.name"));
+    let mut misspelt = asked.clone();
+    misspelt["record"]["recorder"] = json!("Dana");
+    assert!(server.refused("diagnose", misspelt).contains("recorder"));
+    let mut bad = asked.clone();
+    bad["evidence"][0]["when"] = json!("last spring");
+    server.refused("diagnose", bad);
+    let history = server.call("history", json!({"account": "Northwind Logistics"}));
+    let quarters = history["quarters"].as_array().unwrap();
+    assert_eq!(quarters.len(), 1, "{history}");
+    let kinds: Vec<_> = export_kinds(&db);
+    assert_eq!(kinds, ["diagnosis", "trust_audit"]);
+}
+
+fn export_kinds(db: &str) -> Vec<String> {
+    let export = Command::new(mcp::BIN).args(["--db", db, "export"]).output().unwrap();
+    let all: Value = serde_json::from_slice(&export.stdout).unwrap();
+    all["accounts"][0]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn sharing(i: usize, writer: &str) -> Value {

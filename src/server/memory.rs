@@ -19,7 +19,7 @@ use crate::method::{Domain, Limits, Rule};
 use crate::store::alerts::{self, Alert, Portfolio};
 use crate::store::history::{self, History};
 use crate::store::{Account, AccountFacts, Kind, NewRecord, Store};
-use rmcp::model::{CallToolResult, JsonObject};
+use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
 
 /// The account a record is about.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -109,6 +109,80 @@ pub struct RecordArgs {
     /// Something the customer shared.
     #[serde(default)]
     pub sharing: Option<SharingEvent>,
+}
+
+/// The `record` option of `diagnose` and `audit_trust`: which account to record the result
+/// for, and who records it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordTo {
+    /// The account's name. For `diagnose`, its `account.name` when left out (and it must be
+    /// that account); its domain and a USD `acv` are recorded with it. Needed for
+    /// `audit_trust`.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Who is recording it.
+    #[serde(default)]
+    pub recorded_by: Option<String>,
+    /// The account's next renewal date (YYYY-MM-DD), when known; updates the stored one.
+    #[serde(default)]
+    pub renewal: Option<NaiveDate>,
+}
+
+/// The arguments of a `diagnose` or `audit_trust` call that carries `record`.
+#[derive(Debug, Clone, Deserialize)]
+struct WithRecord {
+    record: RecordTo,
+}
+
+/// Splits `record` off the arguments of `diagnose` (`audit` false) or `audit_trust` (`audit`
+/// true), and returns what `record` would be given for the rest: the arguments, dated, as the
+/// diagnosis or the trust audit.
+///
+/// # Errors
+///
+/// `record` is not the object its schema describes, or names no account for an audit; the
+/// refusal names the field.
+pub fn split_record(
+    mut args: JsonObject,
+    audit: bool,
+    today: NaiveDate,
+) -> Result<RecordArgs, CallToolResult> {
+    let mut with = JsonObject::new();
+    with.insert("record".into(), args.remove("record").unwrap_or_default());
+    let to = decode::<WithRecord>(with).map_err(|e| refusal(InputErrors { errors: vec![e] }))?;
+    let to = to.record;
+    if args.get("date").is_none_or(serde_json::Value::is_null) {
+        args.insert("date".into(), serde_json::Value::String(today.to_string()));
+    }
+    // A diagnosis names its account, with the domain and the contract value.
+    let own = args.get("account").filter(|_| !audit);
+    let fact = |key: &str| own.and_then(|a| a.get(key)).cloned();
+    let name = to.account.or_else(|| fact("name").and_then(|n| n.as_str().map(str::to_owned)));
+    let Some(name) = name else {
+        return Err(refuse(
+            "record.account",
+            "no account was named".into(),
+            "the name of the account the audit is about",
+        ));
+    };
+    let account = AccountArg {
+        name,
+        domain: fact("domain").and_then(|d| serde_json::from_value(d).ok()),
+        acv: fact("acv")
+            .and_then(|m| serde_json::from_value::<Money>(m).ok())
+            .filter(|m| m.currency == "USD"),
+        renewal: to.renewal,
+    };
+    let (diagnosis, trust_audit) = if audit { (None, Some(args)) } else { (Some(args), None) };
+    Ok(RecordArgs {
+        account,
+        recorded_by: to.recorded_by,
+        diagnosis,
+        trust_audit,
+        action: None,
+        sharing: None,
+    })
 }
 
 /// What `record` stored.
@@ -285,21 +359,47 @@ pub fn prepare(
 
 /// Stores a prepared record and says what was stored.
 pub fn save(store: &dyn Store, facts: &AccountFacts, record: &NewRecord) -> CallToolResult {
-    match store.save(facts, record) {
-        Ok((account, id)) => {
-            let rung = record.body["result"]["card"]["rung"]["rung"].as_u64();
-            let text = format!(
-                "Recorded the {} of {} for {} (record {id}){}.",
-                record.kind.id().replace('_', " "),
-                record.date,
-                account.name,
-                rung.map_or(String::new(), |r| format!(": Rung {r}"))
-            );
-            let out = Recorded { account, record: id, kind: record.kind, date: record.date, rung };
-            ok_result(&out, text)
-        }
-        Err(e) => store_error(&e),
+    match saved(store, facts, record) {
+        Ok((out, text)) => ok_result(&out, text),
+        Err(refused) => refused,
     }
+}
+
+/// Saves the record of a `diagnose` or `audit_trust` call made with `record`, and returns that
+/// call's own `result` with what was stored added: `recorded` in the structure, a line in the
+/// text.
+pub fn save_with(
+    store: &dyn Store,
+    facts: &AccountFacts,
+    record: &NewRecord,
+    mut result: CallToolResult,
+) -> CallToolResult {
+    let (out, text) = match saved(store, facts, record) {
+        Ok(saved) => saved,
+        Err(refused) => return refused,
+    };
+    if let Some(serde_json::Value::Object(structure)) = result.structured_content.as_mut() {
+        structure.insert("recorded".into(), serde_json::to_value(&out).unwrap_or_default());
+    }
+    result.content.push(ContentBlock::text(text));
+    result
+}
+
+fn saved(
+    store: &dyn Store,
+    facts: &AccountFacts,
+    record: &NewRecord,
+) -> Result<(Recorded, String), CallToolResult> {
+    let (account, id) = store.save(facts, record).map_err(|e| store_error(&e))?;
+    let rung = record.body["result"]["card"]["rung"]["rung"].as_u64();
+    let text = format!(
+        "Recorded the {} of {} for {} (record {id}){}.",
+        record.kind.id().replace('_', " "),
+        record.date,
+        account.name,
+        rung.map_or(String::new(), |r| format!(": Rung {r}"))
+    );
+    Ok((Recorded { account, record: id, kind: record.kind, date: record.date, rung }, text))
 }
 
 /// The history of an account.
@@ -426,6 +526,11 @@ fn render(h: &History) -> String {
         out.push('\n');
         for c in &q.changes {
             let _ = writeln!(out, "  changed: {c}");
+        }
+        for r in &q.recorded {
+            let by = r.recorded_by.as_deref().unwrap_or("someone unnamed");
+            let kind = r.kind.id().replace('_', " ");
+            let _ = writeln!(out, "  recorded: {kind} of {} by {by} at {}", r.date, r.recorded_at);
         }
     }
     let s = &h.sharing;

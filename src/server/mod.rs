@@ -148,6 +148,38 @@ impl LadderServer {
         }
     }
 
+    /// `diagnose` or `audit_trust` (`audit`) called with `record`: the tool's own result, and,
+    /// when the engine accepted the input, the same input and result stored as `record` would
+    /// store them. Nothing is stored for refused input.
+    async fn run_and_record(
+        &self,
+        audit: bool,
+        mut args: rmcp::model::JsonObject,
+        limits: Limits,
+    ) -> rmcp::model::CallToolResult {
+        let day = today();
+        let record = match memory::split_record(args.clone(), audit, day) {
+            Ok(record) => record,
+            Err(refused) => return refused,
+        };
+        args.remove("record");
+        let result = if audit {
+            tools::audit_trust(args, day, limits)
+        } else {
+            tools::diagnose(args, day, limits)
+        };
+        if result.is_error == Some(true) {
+            return result;
+        }
+        let (facts, record) = match memory::prepare(record, limits) {
+            Ok(prepared) => prepared,
+            Err(refused) => return refused,
+        };
+        let work: StoreWork =
+            Box::new(move |store: &dyn Store| memory::save_with(store, &facts, &record, result));
+        self.with_store(work).await
+    }
+
     /// Runs a store tool off the async threads: SQLite blocks on the disk.
     async fn with_store(
         &self,
@@ -334,6 +366,13 @@ impl ServerHandler for LadderServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let limits = self.limits();
+        let recording = [names::DIAGNOSE, names::AUDIT_TRUST].contains(&params.name.as_ref())
+            && params.arguments.as_ref().is_some_and(|a| a.contains_key("record"));
+        if recording {
+            let args = params.arguments.unwrap_or_default();
+            let audit = params.name == names::AUDIT_TRUST;
+            return Ok(self.run_and_record(audit, args, limits).await.into());
+        }
         if [names::RECORD, names::HISTORY, names::ALERTS, names::PORTFOLIO]
             .contains(&params.name.as_ref())
         {

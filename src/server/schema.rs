@@ -66,6 +66,31 @@ fn for_children(schema: &mut Map<String, Value>, f: fn(&mut Map<String, Value>))
     }
 }
 
+/// Adds the property `name`, of type `T`, to an input or output schema: `T`'s definitions join
+/// the schema's own.
+pub fn add_property(
+    schema: &mut Map<String, Value>,
+    name: &str,
+    description: &str,
+    mut property: Map<String, Value>,
+) {
+    for key in ["$schema", "title"] {
+        property.remove(key);
+    }
+    if let Some(Value::Object(defs)) = property.remove("$defs") {
+        let own = schema.entry("$defs").or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(own) = own {
+            for (k, v) in defs {
+                own.entry(k).or_insert(v);
+            }
+        }
+    }
+    property.insert("description".into(), Value::String(description.into()));
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        props.insert(name.into(), Value::Object(property));
+    }
+}
+
 /// The schema of `T` as a result the tool returns, cut to the top two levels of properties.
 ///
 /// Output schemas let a host check a result's shape; the model reads the result itself. The full
@@ -75,6 +100,11 @@ pub fn output<T: JsonSchema>() -> Map<String, Value> {
     let mut map = root::<T>(SchemaSettings::draft2020_12().for_serialize());
     shallow(&mut map, 0);
     map
+}
+
+/// Cuts an output schema that had properties added to the depth [`output`] keeps.
+pub fn cut_output(schema: &mut Map<String, Value>) {
+    shallow(schema, 0);
 }
 
 /// Keeps `properties`, `items` and `type` down to [`OUTPUT_DEPTH`] levels and descriptions on

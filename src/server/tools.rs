@@ -392,6 +392,22 @@ pub fn generate() -> Vec<Tool> {
     schema::make_optional(&mut diagnose_in, "date", today);
     let mut audit_in = schema::input::<AuditArgs>();
     schema::make_optional(&mut audit_in, "date", today);
+    let mut diagnose_out = schema::output::<Diagnosis>();
+    let mut audit_out = schema::output::<TrustAudit>();
+    let record = "Also record the result in the account's memory (see the `record` tool): the \
+        account, and who is recording. Left out, nothing is stored.";
+    let recorded = "With `record`: what was stored.";
+    for (input, output) in [(&mut diagnose_in, &mut diagnose_out), (&mut audit_in, &mut audit_out)]
+    {
+        schema::add_property(input, "record", record, schema::input::<super::memory::RecordTo>());
+        schema::add_property(
+            output,
+            "recorded",
+            recorded,
+            schema::output::<super::memory::Recorded>(),
+        );
+        schema::cut_output(output);
+    }
     let defs = [
         Def {
             name: names::CHECK_ACTIVATION,
@@ -432,7 +448,7 @@ pub fn generate() -> Vec<Tool> {
                 The engine checks every item's words: classify literally, it holds inflated \
                 readings down and says so.",
             input: diagnose_in,
-            output: schema::output::<Diagnosis>(),
+            output: diagnose_out,
         },
         Def {
             name: names::AUDIT_TRUST,
@@ -443,7 +459,7 @@ pub fn generate() -> Vec<Tool> {
                 integrity failure raises the regression-risk flag. Scores and feelings are \
                 recorded and ignored.",
             input: audit_in,
-            output: schema::output::<TrustAudit>(),
+            output: audit_out,
         },
         Def {
             name: names::RENDER_CARD,
@@ -512,7 +528,8 @@ pub fn generate() -> Vec<Tool> {
     defs.into_iter()
         .map(|d| {
             debug_assert!(schema::is_flat(&d.input), "{} input is not a flat object", d.name);
-            let writes = d.name == names::RECORD;
+            // `diagnose` and `audit_trust` write to the account store when given `record`.
+            let writes = [names::RECORD, names::DIAGNOSE, names::AUDIT_TRUST].contains(&d.name);
             let annotations = ToolAnnotations::with_title(d.title)
                 .read_only(!writes)
                 .destructive(false)

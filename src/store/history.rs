@@ -100,6 +100,24 @@ pub struct QuarterLine {
     pub shared_before_public: usize,
     /// What changed since the previous quarter with records.
     pub changes: Vec<String>,
+    /// Who recorded what in the quarter, and when, in the order of the records' dates.
+    pub recorded: Vec<Entry>,
+}
+
+/// One record of a quarter: what it is, the day it is about, who wrote it and when.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Entry {
+    /// The record's id in the store.
+    pub record: i64,
+    /// What it is.
+    pub kind: Kind,
+    /// The day it is about.
+    pub date: NaiveDate,
+    /// Who recorded it, when they said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    /// When it was written (UTC, RFC 3339).
+    pub recorded_at: String,
 }
 
 /// The twelve-month information-sharing indicator (R32).
@@ -176,10 +194,18 @@ pub fn history(account: Account, records: &[Stored]) -> History {
                     shared: 0,
                     shared_before_public: 0,
                     changes: Vec::new(),
+                    recorded: Vec::new(),
                 },
             ));
         }
         let Some((_, line)) = quarters.last_mut() else { continue };
+        line.recorded.push(Entry {
+            record: record.id,
+            kind: record.kind,
+            date: record.date,
+            recorded_by: record.recorded_by.clone(),
+            recorded_at: record.recorded_at.clone(),
+        });
         let body = &record.body;
         match record.kind {
             Kind::Diagnosis => {

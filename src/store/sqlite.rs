@@ -16,6 +16,17 @@ use super::{Account, AccountFacts, Kind, NewRecord, Store, StoreError, Stored, a
 const MIGRATIONS: &[&str] =
     &[include_str!("../../migrations/sqlite/0001_accounts_and_records.sql")];
 
+/// How long a call waits for another process's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether SQLite refused for another connection's lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// An account store in one SQLite file.
 pub struct Sqlite {
     connection: Mutex<Connection>,
@@ -36,12 +47,22 @@ impl Sqlite {
             std::fs::create_dir_all(dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
         }
         let mut connection = Connection::open(path).map_err(|e| fail(e.to_string()))?;
-        connection.busy_timeout(Duration::from_secs(10)).map_err(|e| fail(e.to_string()))?;
-        connection
-            .execute_batch(
+        connection.busy_timeout(BUSY_TIMEOUT).map_err(|e| fail(e.to_string()))?;
+        // Switching a new file to WAL takes the file's lock without waiting on the busy
+        // handler: when several processes open the new file at once, the others try again.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            let set = connection.execute_batch(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-            )
-            .map_err(|e| fail(e.to_string()))?;
+            );
+            match set {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => return Err(fail(e.to_string())),
+            }
+        }
         migrate(&mut connection).map_err(fail)?;
         Ok(Sqlite { connection: Mutex::new(connection), path: path.to_owned() })
     }
