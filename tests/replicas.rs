@@ -1,14 +1,23 @@
 //! Three `serve --http` replicas on one PostgreSQL database, as a team runs them behind a load
 //! balancer: a coach session started through one replica continues through the others (in
 //! both protocol eras, 2025 clients served without MCP sessions), two answers to one step on
-//! two replicas land once, and records written through all three at once are each stored
-//! exactly once.
+//! two replicas land once, an elicited (MRTR) round sealed by one replica is opened by another
+//! and answers only once across all three, and records written through all three at once are
+//! each stored exactly once.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap is a test failure")]
 
 mod mcp;
 
 use mcp::{Client, Era, HttpServer, call, structured, text};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, ClientCapabilities, ClientConfig, Implementation,
+    ProtocolVersion,
+};
+use rmcp::service::RunningService;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::{ClientHandler, ClientLifecycleMode, ClientServiceExt, RoleClient};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "team-token-for-the-replica-test";
@@ -129,4 +138,73 @@ async fn records_written_through_three_replicas_at_once_are_each_stored_once() {
     events.sort();
     events.dedup();
     assert_eq!(events.len(), 75, "no record twice");
+}
+
+/// A 2026 host that declares elicitation, so the coach asks through forms (MRTR); the test
+/// sends each round itself.
+#[derive(Clone)]
+struct Host;
+
+impl ClientHandler for Host {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::builder().enable_elicitation().build(),
+            Implementation::new("replica-host", "0.0.0"),
+        )
+        .with_protocol_version(ProtocolVersion::V_2026_07_28)
+    }
+}
+
+async fn host(server: &HttpServer) -> RunningService<RoleClient, Host> {
+    let config =
+        StreamableHttpClientTransportConfig::with_uri(server.url.clone()).auth_header(TOKEN);
+    let lifecycle =
+        ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] };
+    Host.serve_with_lifecycle(StreamableHttpClientTransport::from_config(config), lifecycle)
+        .await
+        .unwrap()
+}
+
+/// The coach's request for `answer` to the round sealed in `state`.
+fn round(state: Option<String>, answer: Value) -> CallToolRequestParams {
+    let args = json!({"acv": {"amount": 84000}, "customer_count": 140});
+    let mut params =
+        CallToolRequestParams::new("coach").with_arguments(args.as_object().unwrap().clone());
+    params.request_state = state;
+    if !answer.is_null() {
+        let content = json!({"action": "accept", "content": answer});
+        params.input_responses = Some([("answer".to_owned(), content)].into());
+    }
+    params
+}
+
+fn sealed(response: CallToolResponse) -> String {
+    let CallToolResponse::InputRequired(form) = response else {
+        panic!("a form for the next step: {response:?}");
+    };
+    form.request_state.unwrap()
+}
+
+#[tokio::test]
+async fn an_elicited_coach_round_sealed_on_one_replica_is_answered_on_another_and_only_once() {
+    let db = mcp::fresh_database("replica_mrtr");
+    let servers = replicas(&db).await;
+    let mut hosts = Vec::new();
+    for server in &servers {
+        hosts.push(host(server).await);
+    }
+    let first = sealed(hosts[0].call_tool_once(round(None, Value::Null)).await.unwrap());
+    let answer = json!({"text": "Fixed their label printer; trained two dispatchers"});
+    let second = hosts[1].call_tool_once(round(Some(first.clone()), answer.clone())).await;
+    let second = sealed(second.unwrap());
+    // The same state again, through the third replica: already used.
+    let replay = hosts[2].call_tool_once(round(Some(first), answer)).await.unwrap_err();
+    assert!(replay.to_string().contains("already used"), "{replay}");
+    let step2 = json!({"text": "Built an exception export they never asked for",
+                       "concrete": true});
+    let third = hosts[2].call_tool_once(round(Some(second), step2)).await;
+    assert!(!sealed(third.unwrap()).is_empty(), "step 3 comes next, from the third replica");
+    for host in hosts {
+        host.cancel().await.unwrap();
+    }
 }

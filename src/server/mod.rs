@@ -98,7 +98,7 @@ impl LadderServer {
         // With a PostgreSQL store the coach sessions live in it, for replicas that share it.
         let sessions =
             Sessions::in_store(Arc::clone(&store), config.session_ttl, config.max_sessions);
-        let mrtr = mrtr::Mrtr::new(config.session_ttl);
+        let mrtr = mrtr::Mrtr::in_store(Arc::clone(&store), config.session_ttl);
         LadderServer { inner: Arc::new(Inner { config, sessions, mrtr, store }) }
     }
 
@@ -178,6 +178,27 @@ impl LadderServer {
         let work: StoreWork =
             Box::new(move |store: &dyn Store| memory::save_with(store, &facts, &record, result));
         self.with_store(work).await
+    }
+
+    /// One round of the coach for a client that elicits (MRTR).
+    fn elicited_round(
+        &self,
+        params: CallToolRequestParams,
+        caller: Option<&str>,
+        limits: Limits,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let args: tools::CoachArgs = match tools::parse(params.arguments.unwrap_or_default()) {
+            Ok(a) => a,
+            Err(refused) => return Ok(refused.into()),
+        };
+        self.inner.mrtr.round(
+            &args,
+            params.request_state.as_deref(),
+            params.input_responses.as_ref(),
+            caller,
+            today(),
+            limits,
+        )
     }
 
     /// Runs a store tool off the async threads: SQLite blocks on the disk.
@@ -395,20 +416,20 @@ impl ServerHandler for LadderServer {
                 })
                 .into());
         }
+        if params.name == names::COACH && self.inner.mrtr.is_shared() && elicits_inline(&ctx) {
+            // The key and the used states are in the shared store: off the async threads.
+            let server = self.clone();
+            let caller = caller(&ctx);
+            let round = tokio::task::spawn_blocking(move || {
+                server.elicited_round(params, caller.as_deref(), limits)
+            });
+            return round.await.unwrap_or_else(|e| {
+                Err(ErrorData::internal_error(format!("the coach round stopped: {e}"), None))
+            });
+        }
         let _span = request_span("tools/call", &ctx);
         if params.name == names::COACH && elicits_inline(&ctx) {
-            let args: tools::CoachArgs = match tools::parse(params.arguments.unwrap_or_default()) {
-                Ok(a) => a,
-                Err(refused) => return Ok(refused.into()),
-            };
-            return self.inner.mrtr.round(
-                &args,
-                params.request_state.as_deref(),
-                params.input_responses.as_ref(),
-                caller(&ctx).as_deref(),
-                today(),
-                limits,
-            );
+            return self.elicited_round(params, caller(&ctx).as_deref(), limits);
         }
         let args = params.arguments.unwrap_or_default();
         let result = match params.name.as_ref() {

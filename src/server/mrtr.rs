@@ -6,10 +6,12 @@
 //! `coach` tool and the caller, with the session's time-to-live. The client's copy is untrusted
 //! input: a state that was tampered with, expired, bound elsewhere or already used is refused.
 //! Each state is good for one answer; a digest of every used state is kept until it would
-//! have expired anyway, which refuses replays without holding sessions in memory.
+//! have expired anyway, which refuses replays without holding sessions in memory. With a
+//! PostgreSQL store, the key and the used digests are kept in it, so replicas behind a load
+//! balancer open each other's states and a state answers once on any of them.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rmcp::ErrorData;
@@ -24,13 +26,19 @@ use sha2::{Digest, Sha256};
 use super::tools::{self, CoachArgs};
 use crate::method::coach::{self, Answer, State, Step, YesNo};
 use crate::method::{Lever, Limits};
+use crate::store::{Lazy, Store};
 
 /// The key of the one input request in each round.
 const ANSWER: &str = "answer";
 
 /// Seals and opens coach states, and remembers which were used.
 pub struct Mrtr {
-    codec: RequestStateCodec,
+    /// The codec of this process alone, with a random key.
+    local: RequestStateCodec,
+    /// A shared store, when replicas share one: its key seals, and it remembers used states.
+    shared: Option<Arc<Lazy>>,
+    /// The codec with the shared store's key, once read.
+    shared_codec: OnceLock<RequestStateCodec>,
     ttl: Duration,
     spent: Mutex<HashMap<[u8; 32], Instant>>,
 }
@@ -39,12 +47,49 @@ impl Mrtr {
     /// A codec with a fresh random key: states do not outlive the process, and a key never
     /// leaves it.
     pub fn new(ttl: Duration) -> Self {
-        let mut key = [0u8; 32];
-        // Without the operating system's generator the key would be guessable: stop instead.
-        getrandom::fill(&mut key).expect("the operating system's random generator is available");
-        let codec = RequestStateCodec::try_new(key.to_vec())
-            .expect("a 32-byte key meets the codec's minimum length");
-        Mrtr { codec, ttl, spent: Mutex::new(HashMap::new()) }
+        Mrtr {
+            local: codec(&random_key()),
+            shared: None,
+            shared_codec: OnceLock::new(),
+            ttl,
+            spent: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// States sealed with the key of `store` when it is shared (PostgreSQL), so any replica
+    /// opens what another sealed, and spent in the store, so a state answers once on any of
+    /// them; else as [`Mrtr::new`].
+    pub fn in_store(store: Arc<Lazy>, ttl: Duration) -> Self {
+        let mut mrtr = Mrtr::new(ttl);
+        mrtr.shared = store.is_shared().then_some(store);
+        mrtr
+    }
+
+    /// Whether rounds reach a shared store, and so block on the network.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    fn coach_store(&self) -> Option<Result<Arc<dyn Store>, ErrorData>> {
+        let store = self.shared.as_ref()?.get().map_err(|e| unavailable(&e.to_string()));
+        Some(store.and_then(|s| {
+            if s.coach().is_some() { Ok(s) } else { Err(unavailable("the store has no sessions")) }
+        }))
+    }
+
+    /// The codec: this process's own, or the one with the shared store's key.
+    fn codec(&self) -> Result<&RequestStateCodec, ErrorData> {
+        let Some(store) = self.coach_store() else { return Ok(&self.local) };
+        if let Some(codec) = self.shared_codec.get() {
+            return Ok(codec);
+        }
+        let store = store?;
+        let coach = store.coach().ok_or_else(|| unavailable("the store has no sessions"))?;
+        let key = coach.coach_key(&random_key()).map_err(|e| unavailable(&e.to_string()))?;
+        if key.len() < 32 {
+            return Err(unavailable("the stored coach key is shorter than 32 bytes"));
+        }
+        Ok(self.shared_codec.get_or_init(|| codec(&key)))
     }
 
     /// One round of the coach: starts, or takes the answer to the pending step, and returns
@@ -71,7 +116,7 @@ impl Mrtr {
             };
             return self.ask(&state, None, &binding);
         };
-        let state: State = self.codec.open_json_with(sealed, &binding).map_err(|_| {
+        let state: State = self.codec()?.open_json_with(sealed, &binding).map_err(|_| {
             bad_state("it is invalid, was altered, expired or belongs to another caller")
         })?;
         let Some(pending) = state.pending else {
@@ -139,7 +184,7 @@ impl Mrtr {
             return Err(bad_state("its session is finished"));
         };
         let sealed = self
-            .codec
+            .codec()?
             .seal_json_with(state, &SealOptions::new().associated_data(binding).ttl(self.ttl))
             .map_err(|e| {
                 ErrorData::internal_error(format!("sealing the coach state: {e}"), None)
@@ -165,14 +210,41 @@ impl Mrtr {
     /// Marks a sealed state used, refusing it if it already was.
     fn spend(&self, sealed: &str) -> Result<(), ErrorData> {
         let digest: [u8; 32] = Sha256::digest(sealed.as_bytes()).into();
+        if let Some(store) = self.coach_store() {
+            let store = store?;
+            let coach = store.coach().ok_or_else(|| unavailable("the store has no sessions"))?;
+            let fresh =
+                coach.coach_spend(&digest, self.ttl).map_err(|e| unavailable(&e.to_string()))?;
+            return if fresh { Ok(()) } else { Err(already_used()) };
+        }
         let mut spent = self.spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let ttl = self.ttl;
         spent.retain(|_, used| used.elapsed() <= ttl);
         if spent.insert(digest, Instant::now()).is_some() {
-            return Err(bad_state("it was already used: each step's state answers once"));
+            return Err(already_used());
         }
         Ok(())
     }
+}
+
+fn already_used() -> ErrorData {
+    bad_state("it was already used: each step's state answers once")
+}
+
+fn unavailable(why: &str) -> ErrorData {
+    ErrorData::internal_error(format!("coach sessions are unavailable: {why}"), None)
+}
+
+fn random_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    // Without the operating system's generator the key would be guessable: stop instead.
+    getrandom::fill(&mut key).expect("the operating system's random generator is available");
+    key
+}
+
+fn codec(key: &[u8]) -> RequestStateCodec {
+    RequestStateCodec::try_new(key.to_vec())
+        .expect("a 32-byte key meets the codec's minimum length")
 }
 
 fn binding(caller: Option<&str>) -> Vec<u8> {

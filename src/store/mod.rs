@@ -257,7 +257,24 @@ pub trait CoachStore: Send + Sync {
         turn: &mut dyn FnMut(&Value) -> Option<Value>,
     ) -> Result<Lookup, StoreError>;
 
-    /// Deletes the sessions idle past `ttl`; returns how many, and how many are left.
+    /// The key every process sharing the store seals coach states with: made (from
+    /// `candidate`) by the first process that asks, and the same for every one after it.
+    ///
+    /// # Errors
+    ///
+    /// The store failed.
+    fn coach_key(&self, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// Marks the sealed state with this digest used; `false` when it already was, by any
+    /// process sharing the store, within `ttl`.
+    ///
+    /// # Errors
+    ///
+    /// The store failed; the state is not marked.
+    fn coach_spend(&self, digest: &[u8], ttl: Duration) -> Result<bool, StoreError>;
+
+    /// Deletes the sessions idle past `ttl` (and the used-state digests older than it);
+    /// returns how many sessions, and how many are left.
     ///
     /// # Errors
     ///

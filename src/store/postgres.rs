@@ -382,8 +382,43 @@ impl CoachStore for Postgres {
         })
     }
 
+    fn coach_key(&self, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
+        self.run(|tx| {
+            tx.execute(
+                "INSERT INTO ladder_secret (name, value) VALUES ('coach_state_key', $1)
+                 ON CONFLICT (name) DO NOTHING",
+                &[&candidate],
+            )
+            .map_err(|e| self.failed(&e))?;
+            tx.query_one("SELECT value FROM ladder_secret WHERE name = 'coach_state_key'", &[])
+                .and_then(|r| r.try_get(0))
+                .map_err(|e| self.failed(&e))
+        })
+    }
+
+    fn coach_spend(&self, digest: &[u8], ttl: Duration) -> Result<bool, StoreError> {
+        self.run(|tx| {
+            // A digest older than the time-to-live belongs to a state that has expired anyway:
+            // it is replaced, not kept for ever.
+            let fresh = tx
+                .execute(
+                    "INSERT INTO coach_spent (digest) VALUES ($1)
+                     ON CONFLICT (digest) DO UPDATE SET used = now()
+                     WHERE coach_spent.used <= now() - make_interval(secs => $2)",
+                    &[&digest, &seconds(ttl)],
+                )
+                .map_err(|e| self.failed(&e))?;
+            Ok(fresh == 1)
+        })
+    }
+
     fn coach_sweep(&self, ttl: Duration) -> Result<(usize, usize), StoreError> {
         self.run(|tx| {
+            tx.execute(
+                "DELETE FROM coach_spent WHERE used <= now() - make_interval(secs => $1)",
+                &[&seconds(ttl)],
+            )
+            .map_err(|e| self.failed(&e))?;
             let deleted = tx
                 .execute(
                     "DELETE FROM coach_session WHERE touched <= now() - make_interval(secs => $1)",
