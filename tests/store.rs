@@ -2,7 +2,8 @@
 //! file, and a database on a real PostgreSQL server): an account recorded over three quarters
 //! and read back with what changed; export and delete from the command line; acknowledged
 //! writes surviving SIGKILL; two processes writing to one store; a store that cannot be opened
-//! or reached; a database that drops its connections or goes away, and comes back.
+//! or reached; a database that drops its connections or goes away, and comes back; a disk
+//! that fills up under the SQLite file.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap is a test failure")]
 
@@ -493,4 +494,70 @@ fn postgres_going_away_and_coming_back_needs_no_restart() {
     let mut stored = stored_events(&db);
     stored.sort();
     assert_eq!(stored, ["w event 0", "w event 1", "w event 4"]);
+}
+
+/// A disk that fills up under the SQLite store (a small tmpfs mounted for the test): the write
+/// that does not fit is a clear error that stored nothing, every acknowledged write is still
+/// there, and once space is freed the next write succeeds with no restart. Mounting needs root;
+/// elsewhere the test says it was skipped (CI runs as root).
+#[test]
+#[allow(clippy::print_stderr, reason = "a skipped test says so")]
+fn a_full_disk_fails_the_write_cleanly_and_writes_resume_when_space_is_freed() {
+    // The effective user id is the third field of the Uid line.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root =
+        status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+    if !root {
+        eprintln!("skipped: mounting a small tmpfs for the full-disk test needs root");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ladder-store-{}-full", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=640k", "tmpfs"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mount a tmpfs on {}", dir.display());
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(dir.clone());
+    // Room to free later.
+    let filler = dir.join("filler");
+    std::fs::write(&filler, vec![0u8; 192 * 1024]).unwrap();
+    let db = dir.join("ladder.db").display().to_string();
+    let mut server = Server::start(&db);
+    let big = "x".repeat(3900);
+    let event = |i: usize| {
+        json!({"account": {"name": "Acme"}, "sharing": {"what": format!("event {i} {big}"),
+               "by": "CTO", "date": "2026-11-01", "before_public": true}})
+    };
+    let mut acknowledged = 0;
+    let mut refused = None;
+    for i in 0..400 {
+        let answer = server.request("tools/call", json!({"name": "record", "arguments": event(i)}));
+        if answer["result"]["isError"] == true {
+            refused = Some(answer["result"]["content"][0]["text"].as_str().unwrap().to_owned());
+            break;
+        }
+        acknowledged += 1;
+    }
+    let refused = refused.expect("the disk fills up within 400 records of 4 KB");
+    assert!(acknowledged > 0, "the store took writes before the disk filled");
+    assert!(refused.contains("full") && refused.contains("nothing was written"), "{refused}");
+    // Still full: the next write is refused the same way, and the server answers reads.
+    let again = server.refused("record", event(1000));
+    assert!(again.contains("full"), "{again}");
+    std::fs::remove_file(&filler).unwrap();
+    server.call("record", event(acknowledged + 1));
+    let history = server.call("history", json!({"account": "Acme"}));
+    assert_eq!(history["records"], acknowledged + 1, "the acknowledged ones and the last");
+    drop(server);
+    let stored = stored_events(&db);
+    assert_eq!(stored.len(), acknowledged + 1);
+    assert!(!stored.iter().any(|e| e.starts_with("event 1000 ")), "a refused write stored");
 }
