@@ -8,7 +8,11 @@
 //! - **engine floor**: the same loop, answering each `tools/call` with the server's own tool
 //!   functions (`server::tools`), so its answers are the server's answers, checked equal below.
 //!   It is the floor for a call that does real work: no protocol framework, no async runtime.
-//! - **relationship-ladder**: the real binary, `serve` over stdio.
+//! - **relationship-ladder**: the real binary, `serve` over stdio: the one `cargo build --release`
+//!   makes and users install. The binary `cargo bench` itself builds is not that one: a bench
+//!   build adds the dev-dependencies' features to the dependencies (rmcp's client, for one),
+//!   which changes the code, and it is not laid out by `build.rs`. So the benchmark builds
+//!   the release binary first and measures it.
 //!
 //! Both floors are this benchmark's own executable, re-run with an environment variable, so no
 //! other build is needed. The report gives medians over repetitions of: cold start (spawn until
@@ -19,8 +23,9 @@
 //! errors. The ratios are against the floor measured in the same run, so they hold on a noisy
 //! machine where the absolute figures do not.
 //!
-//! `LADDER_BENCH_QUICK=1` runs fewer repetitions (for a smoke run); nothing here is asserted as a
-//! test, the figures are for people.
+//! `LADDER_BENCH_QUICK=1` runs fewer repetitions (for a smoke run); `LADDER_BENCH_SERVER=PATH`
+//! measures another build of the server instead. Nothing here is asserted as a test, the figures
+//! are for people.
 
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 #![allow(
@@ -37,7 +42,26 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_relationship-ladder");
+/// The release binary, built on first use (see the module comment).
+fn server() -> &'static str {
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        // Another build to measure instead, such as one made with other settings.
+        if let Ok(other) = std::env::var("LADDER_BENCH_SERVER") {
+            return other;
+        }
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let built = Command::new(cargo)
+            .args(["build", "--release", "--locked", "--quiet", "--bin", "relationship-ladder"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(built.success(), "cargo build --release failed");
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target").into());
+        format!("{target}/release/relationship-ladder")
+    })
+}
 const ROLE: &str = "LADDER_BENCH_ROLE";
 const PROTOCOL: &str = "2025-11-25";
 
@@ -52,6 +76,8 @@ fn main() {
     let quick = std::env::var_os("LADDER_BENCH_QUICK").is_some();
     let want = |part: &str| only.as_deref().is_none_or(|o| o == part);
     println!("relationship-ladder serve benchmark ({})", machine());
+    // Built before anything is pinned or timed.
+    println!("server: {}, as `cargo build --release` makes it", server());
     if want("stdio") {
         // On its own thread: affinity belongs to a thread and what it starts, so the HTTP part
         // below, run from the main thread, is not pinned.
@@ -247,7 +273,7 @@ mod stdio {
         fn command(self) -> Command {
             let mut command = match self {
                 Program::Ladder => {
-                    let mut c = Command::new(BIN);
+                    let mut c = Command::new(server());
                     c.arg("serve");
                     c
                 }
@@ -533,7 +559,7 @@ mod http {
     }
 
     fn start() -> Server {
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(server())
             .args(["serve", "--http", "127.0.0.1:0", "--log-level", "warn"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -3,6 +3,7 @@
     python3 scripts/hot_functions.py engine COMMAND...  # every engine tool, in all three eras
     python3 scripts/hot_functions.py store COMMAND...   # the account-memory tools
     python3 scripts/hot_functions.py order BINARY OUT ENGINE_PROFILES -- STORE_PROFILES
+    python3 scripts/hot_functions.py check BINARY LIST   # fails when the list is stale
 
 The sessions drive a server over its stdin and stdout the way hosts and assistants use it, so
 callgrind sees the functions real sessions run. Every request must be answered; a missing
@@ -174,7 +175,8 @@ def self_costs(path):
     return costs
 
 
-def order(binary, out, engine_files, store_files):
+def function_sizes(binary):
+    """The binary's functions and their sizes, from its symbol table."""
     listing = subprocess.run(["nm", "--defined-only", "-S", binary], capture_output=True,
                              text=True, check=True).stdout
     sizes = {}
@@ -184,6 +186,24 @@ def order(binary, out, engine_files, store_files):
             sizes[parts[3]] = int(parts[1], 16)
     if not sizes:
         sys.exit(f"{binary} has no symbol table: build it with the release profile")
+    return sizes
+
+
+def check(binary, listed, least=0.95):
+    """Fails unless most of the list names functions of the binary: a dependency, compiler or
+    version change renames symbols, and a stale list silently costs the layout."""
+    sizes = function_sizes(binary)
+    names = open(listed).read().split()
+    found = sum(1 for n in names if n in sizes)
+    share = found / len(names) if names else 0.0
+    print(f"{listed}: {found} of {len(names)} functions found in {binary} ({share:.0%})")
+    if share < least:
+        sys.exit(f"the list is stale (under {least:.0%} found): run scripts/hot-functions.sh "
+                 "and commit build/hot-functions.txt")
+
+
+def order(binary, out, engine_files, store_files):
+    sizes = function_sizes(binary)
 
     def tier(files):
         total = collections.Counter()
@@ -213,7 +233,9 @@ def order(binary, out, engine_files, store_files):
 
 if __name__ == "__main__":
     command = sys.argv[1]
-    if command == "order":
+    if command == "check":
+        check(sys.argv[2], sys.argv[3])
+    elif command == "order":
         rest = sys.argv[4:]
         split = rest.index("--") if "--" in rest else len(rest)
         order(sys.argv[2], sys.argv[3], rest[:split], rest[split + 1:])

@@ -180,6 +180,22 @@ impl LadderServer {
         self.with_store(work).await
     }
 
+    /// A call [`is_engine_call`] accepts: the engine's answer, from the arguments alone.
+    pub fn engine_call(
+        &self,
+        name: &str,
+        args: rmcp::model::JsonObject,
+    ) -> rmcp::model::CallToolResult {
+        let limits = self.limits();
+        match name {
+            names::CHECK_ACTIVATION => tools::check_activation(args),
+            names::DIAGNOSE => tools::diagnose(args, today(), limits),
+            names::AUDIT_TRUST => tools::audit_trust(args, today(), limits),
+            names::RENDER_CARD => tools::render_card(args, limits),
+            _ => tools::read_skill(args),
+        }
+    }
+
     /// One round of the coach for a client that elicits (MRTR).
     fn elicited_round(
         &self,
@@ -281,6 +297,19 @@ fn session_error(handle: Option<String>, e: sessions::SessionError) -> rmcp::mod
         rule: crate::method::Rule::R9,
     };
     tools::coach_refused(handle, error, None)
+}
+
+/// Whether a call of `name` with `args` is answered by the engine from its arguments alone,
+/// with no store, session, caller or peer: `check_activation`, `diagnose` and `audit_trust`
+/// (without `record`), `render_card`, `read_skill`. Such a call has one answer whatever the
+/// transport, which lets the stdio transport answer it without a round through rmcp's service.
+pub fn is_engine_call(name: &str, args: Option<&rmcp::model::JsonObject>) -> bool {
+    let recording = args.is_some_and(|a| a.contains_key("record"));
+    match name {
+        names::CHECK_ACTIVATION | names::RENDER_CARD | names::READ_SKILL => true,
+        names::DIAGNOSE | names::AUDIT_TRUST => !recording,
+        _ => false,
+    }
 }
 
 /// Today's date in UTC, the default card and session date.
@@ -433,13 +462,8 @@ impl ServerHandler for LadderServer {
         }
         let args = params.arguments.unwrap_or_default();
         let result = match params.name.as_ref() {
-            names::CHECK_ACTIVATION => tools::check_activation(args),
             names::COACH => self.coach(args, caller(&ctx).as_deref()),
-            names::DIAGNOSE => tools::diagnose(args, today(), limits),
-            names::AUDIT_TRUST => tools::audit_trust(args, today(), limits),
-            names::RENDER_CARD => tools::render_card(args, limits),
-            names::READ_SKILL => tools::read_skill(args),
-
+            name if is_engine_call(name, Some(&args)) => self.engine_call(name, args),
             other => {
                 return Err(ErrorData::invalid_params(
                     format!("unknown tool {other:?}: the tools are {}", tools::NAMES.join(", ")),
