@@ -208,3 +208,24 @@ async fn an_elicited_coach_round_sealed_on_one_replica_is_answered_on_another_an
         host.cancel().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_replica_whose_database_cannot_be_reached_says_so_at_start_up_and_on_each_call() {
+    // Nothing listens on port 1; the password must not reach the log or the caller.
+    let db = "postgres://ladder:s3cret@127.0.0.1:1/ladder";
+    let server = HttpServer::start(&["--db", db, "--token", TOKEN]).await;
+    let logged = server.log.lock().unwrap().join("\n");
+    assert!(logged.contains("the account store is unavailable"), "{logged}");
+    assert!(logged.contains("127.0.0.1:1") && !logged.contains("s3cret"), "{logged}");
+    let client = server.client(Era::V2025_11, Some(TOKEN)).await;
+    for _ in 0..2 {
+        let refused = call(&client, "history", json!({"account": "Acme"})).await;
+        assert_eq!(refused.is_error, Some(true));
+        let text = text(&refused);
+        assert!(text.contains("could not be opened") && !text.contains("s3cret"), "{text}");
+    }
+    // The engine's tools need no store.
+    let engine = call(&client, "check_activation", json!({"account_acv": {"amount": 84000}})).await;
+    assert_eq!(engine.is_error, Some(false));
+    client.cancel().await.unwrap();
+}

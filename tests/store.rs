@@ -205,6 +205,16 @@ fn an_account_recorded_over_three_quarters_reads_back_with_what_changed(backend:
     let kinds: Vec<&str> =
         alerts["alerts"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["action_overdue", "renewal_at_risk"], "{alerts}");
+    // On a past day, what was recorded by then: a week after Q3, the integrity breach and the
+    // owner's move to procurement.
+    let q3_week = q3_date.as_str().unwrap().parse::<NaiveDate>().unwrap() + chrono::Days::new(7);
+    let then = server
+        .call("alerts", json!({"account": "Northwind Logistics", "date": q3_week.to_string()}));
+    let kinds: Vec<&str> =
+        then["alerts"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"integrity_failure"), "{then}");
+    assert!(kinds.contains(&"owner_moved_to_procurement_or_it"), "{then}");
+    assert!(!kinds.contains(&"action_overdue"), "the action was recorded later: {then}");
     let mut contoso = example_months_back(3);
     contoso["account"]["name"] = json!("Contoso");
     contoso["account"]["relationship_owner"] = json!({"role": "procurement"});

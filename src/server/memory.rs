@@ -208,7 +208,8 @@ pub struct AlertsArgs {
     /// One account's alerts (case and spacing ignored); every account's when left out.
     #[serde(default)]
     pub account: Option<String>,
-    /// The day to judge overdue actions and renewals on (YYYY-MM-DD); today when left out.
+    /// The day (YYYY-MM-DD) to judge on, today when left out: records about later days are
+    /// left out, and overdue actions and renewals are counted from it.
     #[serde(default)]
     pub date: Option<NaiveDate>,
 }
@@ -226,7 +227,8 @@ pub struct AlertsOutput {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioArgs {
-    /// The day to judge overdue actions and renewals on (YYYY-MM-DD); today when left out.
+    /// The day (YYYY-MM-DD) to judge on, today when left out: records about later days are
+    /// left out, and overdue actions and renewals are counted from it.
     #[serde(default)]
     pub date: Option<NaiveDate>,
 }
@@ -427,8 +429,14 @@ pub fn history(store: &dyn Store, args: &HistoryArgs) -> CallToolResult {
     }
 }
 
-/// The histories of every account, or of the one named.
-fn histories(store: &dyn Store, only: Option<&str>) -> Result<Vec<History>, CallToolResult> {
+/// The histories of every account, or of the one named, from what was recorded about days up
+/// to `as_of`: alerts and the portfolio on a past day read what was known then, and an account
+/// with nothing recorded by then is left out.
+fn histories(
+    store: &dyn Store,
+    only: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<Vec<History>, CallToolResult> {
     let accounts = match only {
         Some(name) => match store.account(name) {
             Ok(Some(account)) => vec![account],
@@ -445,8 +453,11 @@ fn histories(store: &dyn Store, only: Option<&str>) -> Result<Vec<History>, Call
     };
     let mut out = Vec::new();
     for account in accounts {
-        let records = store.records(account.id).map_err(|e| store_error(&e))?;
-        out.push(history::history(account, &records));
+        let mut records = store.records(account.id).map_err(|e| store_error(&e))?;
+        records.retain(|r| r.date <= as_of);
+        if !records.is_empty() {
+            out.push(history::history(account, &records));
+        }
     }
     Ok(out)
 }
@@ -454,7 +465,7 @@ fn histories(store: &dyn Store, only: Option<&str>) -> Result<Vec<History>, Call
 /// The alerts of one account or of all.
 pub fn alerts(store: &dyn Store, args: &AlertsArgs, today: NaiveDate) -> CallToolResult {
     let date = args.date.unwrap_or(today);
-    let histories = match histories(store, args.account.as_deref()) {
+    let histories = match histories(store, args.account.as_deref(), date) {
         Ok(h) => h,
         Err(refused) => return refused,
     };
@@ -469,7 +480,7 @@ pub fn alerts(store: &dyn Store, args: &AlertsArgs, today: NaiveDate) -> CallToo
 /// The portfolio roll-up.
 pub fn portfolio(store: &dyn Store, args: &PortfolioArgs, today: NaiveDate) -> CallToolResult {
     let date = args.date.unwrap_or(today);
-    let histories = match histories(store, None) {
+    let histories = match histories(store, None, date) {
         Ok(h) => h,
         Err(refused) => return refused,
     };
