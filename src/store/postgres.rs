@@ -29,6 +29,13 @@ const MIGRATIONS: &[&str] = &[
 /// The advisory lock taken while migrating: any number, the same in every process.
 const MIGRATION_LOCK: i64 = 0x6c61_6464_6572;
 
+/// The advisory lock taken while creating a coach session.
+const COACH_CREATE_LOCK: i64 = 0x6c61_6464_6563;
+
+/// How much longer than the sessions' time-to-live a used state's digest is kept: states expire
+/// by the clock of the replica that opens them, digests by the database's, and the two differ.
+const SPENT_MARGIN: Duration = Duration::from_secs(600);
+
 /// Connections kept open between calls; more are opened while calls overlap.
 const POOL: usize = 8;
 
@@ -57,6 +64,10 @@ impl Postgres {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        // A connection whose peer vanished (a half-open TCP connection) is found out and
+        // dropped instead of holding a store thread for ever.
+        config.keepalives(true).keepalives_idle(Duration::from_secs(30));
+        config.tcp_user_timeout(Duration::from_secs(60));
         config.application_name("relationship-ladder");
         let store = Postgres { config, location: location.clone(), idle: Mutex::new(Vec::new()) };
         let mut client = store.connect().map_err(|e| fail(why(&e)))?;
@@ -81,41 +92,75 @@ impl Postgres {
         }
     }
 
-    /// Runs `work` in one transaction on a pooled connection. A connection that turns out to
-    /// be closed before the commit was sent (the server restarted while it sat in the pool)
-    /// is replaced and the transaction run again: nothing of it was committed, so nothing can
-    /// be applied twice. A connection that broke is never put back.
+    /// Runs `work` in one transaction on a pooled connection. A pooled connection whose
+    /// `BEGIN` fails because it is closed (the server restarted while it sat in the pool) is
+    /// replaced and the transaction begun again: nothing of it ran, so `work` runs once and
+    /// nothing can be applied twice. A connection that broke is never put back. A commit whose
+    /// answer never came is reported as [`StoreError::Uncertain`]: it may have been applied.
     fn run<T>(
         &self,
-        mut work: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
+        work: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let pooled = self.pool().pop();
-        let retry = pooled.is_some();
+        let was_pooled = pooled.is_some();
         let mut client = match pooled {
             Some(client) => client,
             None => self.connect().map_err(|e| self.failed(&e))?,
         };
-        let mut committing = false;
-        let mut result = self.attempt(&mut client, &mut work, &mut committing);
-        if result.is_err() && client.is_closed() && !committing && retry {
-            client = self.connect().map_err(|e| self.failed(&e))?;
-            result = self.attempt(&mut client, &mut work, &mut committing);
+        let mut work = Some(work);
+        let mut attempt = |client: &mut Client| {
+            client.transaction().map(|tx| match work.take() {
+                Some(work) => self.finish(tx, work),
+                None => Err(Ok(self.failed_with("the transaction was begun twice"))),
+            })
+        };
+        let stale = match attempt(&mut client) {
+            Ok(out) => {
+                let out = self.settle(&client, out);
+                self.put_back(client);
+                return out;
+            }
+            Err(e) => e,
+        };
+        if !(was_pooled && client.is_closed()) {
+            return Err(self.failed(&stale));
         }
-        self.put_back(client);
-        result
+        let mut fresh = self.connect().map_err(|e| self.failed(&e))?;
+        let out = attempt(&mut fresh).map_err(|e| self.failed(&e))?;
+        let out = self.settle(&fresh, out);
+        self.put_back(fresh);
+        out
     }
 
-    fn attempt<T>(
+    /// Runs `work` in `tx` and commits; `Err(Ok(e))` for a failure before the commit (rolled
+    /// back), `Err(Err(e))` for the commit itself failing.
+    fn finish<T>(
         &self,
-        client: &mut Client,
-        work: &mut impl FnMut(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
-        committing: &mut bool,
-    ) -> Result<T, StoreError> {
-        let mut tx = client.transaction().map_err(|e| self.failed(&e))?;
-        let out = work(&mut tx)?;
-        *committing = true;
-        tx.commit().map_err(|e| self.failed(&e))?;
+        mut tx: postgres::Transaction<'_>,
+        work: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, Result<StoreError, postgres::Error>> {
+        let out = work(&mut tx).map_err(Ok)?;
+        tx.commit().map_err(Err)?;
         Ok(out)
+    }
+
+    /// The error a failed commit is: uncertain when the connection broke before the answer.
+    fn settle<T>(
+        &self,
+        client: &Client,
+        out: Result<T, Result<StoreError, postgres::Error>>,
+    ) -> Result<T, StoreError> {
+        out.map_err(|e| match e {
+            Ok(before_commit) => before_commit,
+            Err(commit) if client.is_closed() => {
+                StoreError::Uncertain { location: self.location.clone(), why: why(&commit) }
+            }
+            Err(commit) => self.failed(&commit),
+        })
+    }
+
+    fn failed_with(&self, why: &str) -> StoreError {
+        StoreError::Failed { location: self.location.clone(), why: why.to_owned() }
     }
 
     fn failed(&self, e: &postgres::Error) -> StoreError {
@@ -322,6 +367,15 @@ impl CoachStore for Postgres {
     ) -> Result<bool, StoreError> {
         let max = i64::try_from(max).unwrap_or(i64::MAX);
         self.run(|tx| {
+            // Replicas creating sessions at once take turns here, so none counts a session
+            // another is inserting and the cap holds across all of them.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&COACH_CREATE_LOCK])
+                .map_err(|e| self.failed(&e))?;
+            tx.execute(
+                "DELETE FROM coach_session WHERE touched <= now() - make_interval(secs => $1)",
+                &[&seconds(ttl)],
+            )
+            .map_err(|e| self.failed(&e))?;
             let live: i64 = tx
                 .query_one(
                     "SELECT count(*) FROM coach_session
@@ -405,7 +459,7 @@ impl CoachStore for Postgres {
                     "INSERT INTO coach_spent (digest) VALUES ($1)
                      ON CONFLICT (digest) DO UPDATE SET used = now()
                      WHERE coach_spent.used <= now() - make_interval(secs => $2)",
-                    &[&digest, &seconds(ttl)],
+                    &[&digest, &seconds(ttl + SPENT_MARGIN)],
                 )
                 .map_err(|e| self.failed(&e))?;
             Ok(fresh == 1)
@@ -416,7 +470,7 @@ impl CoachStore for Postgres {
         self.run(|tx| {
             tx.execute(
                 "DELETE FROM coach_spent WHERE used <= now() - make_interval(secs => $1)",
-                &[&seconds(ttl)],
+                &[&seconds(ttl + SPENT_MARGIN)],
             )
             .map_err(|e| self.failed(&e))?;
             let deleted = tx
