@@ -138,6 +138,13 @@ pub enum StoreError {
         /// What went wrong.
         why: String,
     },
+    /// The database did not answer a commit: the write may or may not have been applied.
+    Uncertain {
+        /// Where the store is.
+        location: String,
+        /// What went wrong.
+        why: String,
+    },
     /// A read or write failed; nothing was half-written.
     Failed {
         /// Where the store is.
@@ -153,6 +160,11 @@ impl std::fmt::Display for StoreError {
             StoreError::Open { location, why } => {
                 write!(f, "the account store at {location} could not be opened: {why}")
             }
+            StoreError::Uncertain { location, why } => write!(
+                f,
+                "the account store at {location} did not confirm the write, which may or may not \
+                 have been saved ({why}): read the account's history before recording it again"
+            ),
             StoreError::Failed { location, why } => {
                 write!(f, "the account store at {location} failed, and nothing was written: {why}")
             }
@@ -227,8 +239,8 @@ pub enum Lookup {
 /// Coach sessions held in a store shared by several server processes. The state is the coach's
 /// own, as JSON; every rule stays in `method::coach`.
 pub trait CoachStore: Send + Sync {
-    /// Stores a new session under `handle`; `false` when `max` live sessions are held already
-    /// (after deleting the expired ones).
+    /// Deletes the expired sessions, then stores a new one under `handle`; `false` when `max`
+    /// live sessions are held already.
     ///
     /// # Errors
     ///
@@ -304,20 +316,44 @@ pub fn is_postgres(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
-/// `location` as it may be shown in a message or a log: a URL's password replaced by `***`.
+/// Whether `location` looks like a PostgreSQL key=value connection string (`host=… dbname=…`),
+/// which this program does not take: it would otherwise be read as a file name.
+fn is_conninfo(location: &str) -> bool {
+    let keys = ["host=", "hostaddr=", "dbname=", "user=", "password=", "port="];
+    location.split_whitespace().any(|w| keys.iter().any(|k| w.starts_with(k)))
+}
+
+/// `location` as it may be shown in a message or a log: for PostgreSQL, rebuilt from what the
+/// client reads of it (user, hosts, ports, database), so no password, in whatever form it was
+/// given, is ever shown.
 pub fn shown(location: &str) -> String {
+    if is_conninfo(location) {
+        return "a PostgreSQL connection string".to_owned();
+    }
     if !is_postgres(location) {
         return location.to_owned();
     }
-    let Some((scheme, rest)) = location.split_once("://") else { return location.to_owned() };
-    let (authority, tail) = rest.find(['/', '?']).map_or((rest, ""), |i| rest.split_at(i));
-    match authority.rsplit_once('@') {
-        Some((user, host)) if user.contains(':') => {
-            let name = user.split(':').next().unwrap_or_default();
-            format!("{scheme}://{name}:***@{host}{tail}")
-        }
-        _ => location.to_owned(),
-    }
+    let Ok(config) = location.parse::<::postgres::Config>() else {
+        return "a PostgreSQL URL that cannot be read".to_owned();
+    };
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let host = match host {
+                ::postgres::config::Host::Tcp(name) => name.clone(),
+                ::postgres::config::Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(i).or(config.get_ports().first()) {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        })
+        .collect();
+    let user = config.get_user().map_or(String::new(), |u| format!("{u}@"));
+    let db = config.get_dbname().unwrap_or_default();
+    format!("postgres://{user}{}/{db}", hosts.join(","))
 }
 
 /// Opens (and creates and migrates, the first time) the store at `location`: a PostgreSQL URL,
@@ -327,6 +363,12 @@ pub fn shown(location: &str) -> String {
 ///
 /// The store cannot be opened, reached, created or migrated.
 pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
+    if is_conninfo(location) {
+        return Err(StoreError::Open {
+            location: shown(location),
+            why: "give it as a URL: postgres://user@host:port/database".into(),
+        });
+    }
     if is_postgres(location) {
         return Ok(Box::new(Postgres::open(location)?));
     }
@@ -401,4 +443,36 @@ fn now() -> String {
     let secs = i64::try_from(since).unwrap_or(0);
     chrono::DateTime::from_timestamp(secs, 0)
         .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shown_location_never_carries_a_password() {
+        for (given, expected) in [
+            (
+                "postgres://ladder:s3cret@db.example:5433/team",
+                "postgres://ladder@db.example:5433/team",
+            ),
+            ("postgresql://ladder@db/team?password=s3cret", "postgres://ladder@db:5432/team"),
+            ("postgres://ladder:s3/cr?et@db/team", "postgres://ladder@db:5432/team"),
+            ("host=db dbname=team password=s3cret", "a PostgreSQL connection string"),
+            ("/home/dana/ladder.db", "/home/dana/ladder.db"),
+        ] {
+            let shown = shown(given);
+            assert!(!shown.contains("s3"), "{given} -> {shown}");
+            assert_eq!(shown, expected, "{given}");
+        }
+    }
+
+    #[test]
+    fn a_connection_string_is_refused_rather_than_taken_for_a_file() {
+        let Err(e) = open("host=db dbname=team password=s3cret") else {
+            panic!("a key=value connection string opened a store");
+        };
+        let message = e.to_string();
+        assert!(message.contains("postgres://") && !message.contains("s3cret"), "{message}");
+    }
 }
