@@ -391,10 +391,12 @@ where
     async fn receive(&mut self) -> Option<ClientJsonRpcMessage> {
         loop {
             if self.unflushed && !self.line_waiting() {
-                self.unflushed = false;
+                // Cleared only once written: a flush dropped half-way (rmcp polls `receive` in a
+                // `select!`) leaves its bytes in the outbox and this flag set, for the next call.
                 if self.out.flush().await.is_err() {
                     return None;
                 }
+                self.unflushed = false;
             }
             match self.next_line().await {
                 Ok(Next::Line) => {}
