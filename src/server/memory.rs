@@ -430,8 +430,8 @@ pub fn history(store: &dyn Store, args: &HistoryArgs) -> CallToolResult {
 }
 
 /// The histories of every account, or of the one named, from what was recorded about days up
-/// to `as_of`: alerts and the portfolio on a past day read what was known then, and an account
-/// with nothing recorded by then is left out.
+/// to `as_of` (actions: recorded by then): alerts and the portfolio on a past day read what was
+/// known then, and an account with nothing recorded by then is left out.
 fn histories(
     store: &dyn Store,
     only: Option<&str>,
@@ -454,7 +454,12 @@ fn histories(
     let mut out = Vec::new();
     for account in accounts {
         let mut records = store.records(account.id).map_err(|e| store_error(&e))?;
-        records.retain(|r| r.date <= as_of);
+        // An action is dated by its due day; whether it was known, open or done on a day is
+        // when it was recorded.
+        records.retain(|r| match r.kind {
+            Kind::Action => r.recorded_at.get(..10).and_then(|d| d.parse().ok()) <= Some(as_of),
+            _ => r.date <= as_of,
+        });
         if !records.is_empty() {
             out.push(history::history(account, &records));
         }
