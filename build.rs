@@ -9,8 +9,9 @@
 //! no longer matches is simply laid out as it would have been, so a stale list costs memory,
 //! never correctness. `scripts/hot-functions.sh` reports how much of the list matches.
 //!
-//! Only for the release profile on x86_64 Linux, where rustc links with LLD by default (the
-//! option is LLD's). `LADDER_NO_SYMBOL_ORDER=1` turns it off, for a build with another linker.
+//! Only for the release profile on x86_64 Linux, where rustc links with LLD by default since
+//! Rust 1.90 (the option is LLD's), and not when the build names a linker of its own (a
+//! `-C linker…` or `-fuse-ld` in the flags). `LADDER_NO_SYMBOL_ORDER=1` turns it off too.
 
 #![allow(clippy::print_stdout, reason = "a build script speaks to cargo on its stdout")]
 
@@ -20,10 +21,21 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/hot-functions.txt");
     println!("cargo:rerun-if-env-changed=LADDER_NO_SYMBOL_ORDER");
+    println!("cargo:rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
     let target = std::env::var("TARGET").unwrap_or_default();
     let profile = std::env::var("PROFILE").unwrap_or_default();
     let off = std::env::var_os("LADDER_NO_SYMBOL_ORDER").is_some_and(|v| v != "0");
-    if target != "x86_64-unknown-linux-gnu" || profile != "release" || off {
+    // The flags cargo passes to rustc, separated by 0x1f; a linker chosen there may not be LLD.
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    let own_linker = flags.contains("linker") || flags.contains("fuse-ld");
+    let configured =
+        std::env::vars().any(|(k, _)| k.starts_with("CARGO_TARGET_") && k.ends_with("_LINKER"));
+    if target != "x86_64-unknown-linux-gnu"
+        || profile != "release"
+        || off
+        || own_linker
+        || configured
+    {
         return;
     }
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();

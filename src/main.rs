@@ -199,6 +199,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 // depend on an MCP session held by the replica that answered an earlier one.
                 http.stateless =
                     cli.db.as_deref().is_some_and(relationship_ladder::store::is_postgres);
+                if http.stateless && http.token.is_none() {
+                    // Without MCP sessions there is nothing but a token to bind a coach session
+                    // to its caller: the handle alone then opens it.
+                    tracing::warn!(
+                        "replicas on a shared store serve without MCP sessions: without --token, \
+                         coach sessions are bound to no caller, only to their unguessable handle"
+                    );
+                }
                 // A team's server says at once when its named store cannot be reached; it keeps
                 // serving, and each store call tries again and gives the same clear error until
                 // the store is back.
