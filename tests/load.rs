@@ -38,19 +38,6 @@ fn seconds() -> u64 {
     std::env::var("LADDER_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3)
 }
 
-/// The five answers of a coach session, in order.
-fn answers() -> [Value; 5] {
-    [
-        json!({"step": 1, "text": "Fixed their label printer; trained two dispatchers"}),
-        json!({"step": 2, "text": "Built an exception export they never asked for",
-               "concrete": true}),
-        json!({"step": 3, "text": "No, we see plans after the board", "shared_before_final": "no"}),
-        json!({"step": 4, "text": "a"}),
-        json!({"step": 5, "action": "Assign Priya Nair to shadow their dispatch planners",
-               "owner": "Priya Nair", "due": "2026-12-20"}),
-    ]
-}
-
 #[derive(Default)]
 struct Counts {
     calls: AtomicU64,
@@ -110,7 +97,7 @@ async fn worker(
             sessions.push((handle, 0usize));
         }
     }
-    let answers = answers();
+    let answers = mcp::coach_answers();
     let mut others = vec![
         ("check_activation", json!({"account_acv": {"amount": 84000}, "customer_count": 140})),
         ("diagnose", example()),

@@ -152,9 +152,7 @@ pub fn split_record(
     with.insert("record".into(), args.remove("record").unwrap_or_default());
     let to = decode::<WithRecord>(with).map_err(|e| refusal(InputErrors { errors: vec![e] }))?;
     let to = to.record;
-    if args.get("date").is_none_or(serde_json::Value::is_null) {
-        args.insert("date".into(), serde_json::Value::String(today.to_string()));
-    }
+    super::tools::fill_date(&mut args, today);
     // A diagnosis names its account, with the domain and the contract value.
     let own = args.get("account").filter(|_| !audit);
     let fact = |key: &str| own.and_then(|a| a.get(key)).cloned();

@@ -703,7 +703,7 @@ pub fn read_skill(args: JsonObject) -> CallToolResult {
     ok_result(&out, text)
 }
 
-fn fill_date(args: &mut JsonObject, today: NaiveDate) {
+pub(super) fn fill_date(args: &mut JsonObject, today: NaiveDate) {
     if args.get("date").is_none_or(Value::is_null) {
         args.insert("date".into(), Value::String(today.to_string()));
     }
